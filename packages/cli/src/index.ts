@@ -1,0 +1,2 @@
+/** @emforge/cli — the emforge command as a library (for tests and embedding). */
+export { main } from './main.js';

@@ -1,0 +1,24 @@
+/**
+ * The message catalogue: every diagnostic emforge can report, by code. Entries live in one
+ * file per band (0xxx input, 1xxx syntax, 2xxx semantic, 3xxx graph, 4xxx planning, 5xxx
+ * codegen, 6xxx data, 7xxx numerics) and are assembled here into one table.
+ */
+import type { MessageSpec } from './message.js';
+import { checkMessages } from './messages-check.js';
+import { ioMessages } from './messages-io.js';
+import { syntaxMessages } from './messages-syntax.js';
+
+export { checkMessages, ioMessages, syntaxMessages };
+
+/** Every catalogue entry, keyed by code. Building it verifies that codes are unique. */
+export const catalogue: ReadonlyMap<string, MessageSpec<never>> = (() => {
+  const table = new Map<string, MessageSpec<never>>();
+  const groups: Record<string, MessageSpec<never>>[] = [ioMessages, syntaxMessages, checkMessages];
+  for (const group of groups) {
+    for (const spec of Object.values(group)) {
+      if (table.has(spec.code)) throw new Error(`duplicate message code ${spec.code}`);
+      table.set(spec.code, spec);
+    }
+  }
+  return table;
+})();
