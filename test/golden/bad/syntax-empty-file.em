@@ -1,0 +1,1 @@
+// Gaussian mixture: to be written

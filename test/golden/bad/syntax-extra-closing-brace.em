@@ -1,0 +1,14 @@
+// Poisson mixture with a prior; an extra '}' closes the model before the prior
+model poismix {
+  size N
+  size K = 2
+  data   y[N]: count
+  param  w: simplex[K]
+  param  rate[K]: positive
+  latent z[N]: cat[K]
+  for n in N {
+    z[n] ~ Categorical(w)
+    y[n] ~ Poisson(rate[z[n]])
+  }}
+  w ~ Dirichlet(2)
+}

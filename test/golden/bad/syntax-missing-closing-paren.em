@@ -1,0 +1,14 @@
+// Gaussian mixture; a call lacks its closing ')'
+model gmm {
+  size N, D
+  size K = 3
+  data   x[N]: real[D]
+  param  weights: simplex[K]
+  param  mu[K]: real[D]
+  param  Sigma[K]: cov[D]
+  latent z[N]: cat[K]
+  for n in N {
+    z[n] ~ Categorical(weights)
+    x[n] ~ MvNormal(mu[z[n]], Sigma[z[n]]
+  }
+}
