@@ -1,2 +1,6 @@
 /** @emforge/runtime — distributions, numeric kernels and the EM driver. Never imports dsl or compiler. */
+export * from './distributions/registry.js';
+export type * from './distributions/spec.js';
+export * from './distributions/type-pattern.js';
+
 export const runtimeVersion = '0.1.0';

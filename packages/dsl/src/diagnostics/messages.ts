@@ -8,6 +8,8 @@ import { checkMessages } from './messages-check.js';
 import { ioMessages } from './messages-io.js';
 import { syntaxMessages } from './messages-syntax.js';
 
+export type { ArgumentNeed, CoverageObstacle, DimConflict, NameKind } from './messages-check.js';
+export { checkNotes } from './messages-check.js';
 export { checkMessages, ioMessages, syntaxMessages };
 
 /** Every catalogue entry, keyed by code. Building it verifies that codes are unique. */

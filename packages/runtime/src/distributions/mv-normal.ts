@@ -1,0 +1,13 @@
+/** The MvNormal distribution (metadata): a real vector with the given mean vector and covariance matrix. */
+import type { DistributionSpec } from './spec.js';
+
+export const mvNormal: DistributionSpec = {
+  name: 'MvNormal',
+  description: 'A real vector with the given mean vector and covariance matrix.',
+  parameters: [
+    { name: 'mean', type: 'real[D]', description: 'mean vector' },
+    { name: 'cov', type: 'cov[D]', description: 'covariance matrix' },
+  ],
+  support: 'real[D]',
+  elementwise: false,
+};

@@ -1,0 +1,46 @@
+/**
+ * What a distribution declares about itself. For now a spec is metadata only — the
+ * parameters with their constraints, the support, and whether it broadcasts — which is what
+ * the checker needs. Numerics (log-density, sampling, sufficient statistics, weighted MLE,
+ * conjugate partners) are added later as further optional fields of the same interface, so
+ * adding a distribution stays one file plus one line in registry.ts.
+ *
+ * Types are written in the model language's own notation (see type-pattern.ts):
+ * `'positive'`, `'simplex[K]'`, `'cov[D]'`, `'positive[K] | positive'`. Capitalised names
+ * inside brackets are shape variables: every occurrence in one spec denotes the same length,
+ * so `MvNormal` with mean `'real[D]'`, cov `'cov[D]'` and support `'real[D]'` says that the
+ * mean, the covariance and the value agree in dimension.
+ */
+
+/** A type in the model language's notation, possibly with shape variables and `|` alternatives. */
+export type TypePattern = string;
+
+export interface ParameterSpec {
+  /** The name used in messages and documentation (`sd`, `rate`, `p`). */
+  readonly name: string;
+  /** The values the argument may take. */
+  readonly type: TypePattern;
+  readonly description: string;
+}
+
+export interface DistributionSpec {
+  /** The name written in models, e.g. `Normal`. */
+  readonly name: string;
+  /** One line for documentation and `emforge explain`. */
+  readonly description: string;
+  /** Positional parameters, in the order they are written. */
+  readonly parameters: readonly ParameterSpec[];
+  /** The values the distribution puts mass on. */
+  readonly support: TypePattern;
+  /**
+   * Declared types a variable may have to be given this distribution, when they are wider
+   * than the support (values are then checked when data is bound). Defaults to the support.
+   */
+  readonly accepts?: readonly TypePattern[];
+  /**
+   * True for a scalar distribution whose vector (or array) arguments and value are taken
+   * elementwise and independently: `x[n] ~ Normal(mu, s)` with `x[n]: real[D]`. Scalar
+   * arguments then broadcast over the value's shape.
+   */
+  readonly elementwise: boolean;
+}

@@ -1,0 +1,14 @@
+// Mixture whose label probabilities are the component means by mistake
+model gmm {
+  size N, D
+  size K = 3
+  data   x[N]: real[D]
+  param  weights: simplex[K]
+  param  mu[K]: real[D]
+  param  Sigma[K]: cov[D]
+  latent z[N]: cat[K]
+  for n in N {
+    z[n] ~ Categorical(mu[z[n]])
+    x[n] ~ MvNormal(mu[z[n]], Sigma[z[n]])
+  }
+}

@@ -1,0 +1,14 @@
+// Mixture that indexes the rates by a probability
+model poismix {
+  size N
+  size K = 2
+  data   y[N]: count
+  param  w: simplex[K]
+  param  rate[K]: positive
+  param  theta: prob
+  latent z[N]: cat[K]
+  for n in N {
+    z[n] ~ Categorical(w)
+    y[n] ~ Poisson(rate[theta])
+  }
+}

@@ -1,0 +1,13 @@
+// Gaussian mixture that forgets the distribution of the labels
+model gmm {
+  size N, D
+  size K = 3
+  data   x[N]: real[D]
+  param  weights: simplex[K]
+  param  mu[K]: real[D]
+  param  Sigma[K]: cov[D]
+  latent z[N]: cat[K]
+  for n in N {
+    x[n] ~ MvNormal(mu[z[n]], Sigma[z[n]])
+  }
+}

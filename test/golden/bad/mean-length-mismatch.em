@@ -1,0 +1,14 @@
+// Gaussian mixture whose means have one entry per component instead of per dimension
+model gmm {
+  size N, D
+  size K = 3
+  data   x[N]: real[D]
+  param  weights: simplex[K]
+  param  mu[K]: real[K]
+  param  Sigma[K]: cov[D]
+  latent z[N]: cat[K]
+  for n in N {
+    z[n] ~ Categorical(weights)
+    x[n] ~ MvNormal(mu[z[n]], Sigma[z[n]])
+  }
+}

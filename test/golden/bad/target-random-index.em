@@ -1,0 +1,13 @@
+// Mixture that puts the random label in the index of the observation
+model poismix {
+  size N
+  size K = 2
+  data   y[N]: count
+  param  w: simplex[K]
+  param  rate[K]: positive
+  latent z[N]: cat[K]
+  for n in N {
+    z[n] ~ Categorical(w)
+    y[2 * n] ~ Poisson(rate[z[n]])
+  }
+}
