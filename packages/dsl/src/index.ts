@@ -9,6 +9,7 @@ export * from './ast/make.js';
 export type * from './ast/nodes.js';
 export * from './ast/print-ast.js';
 export * from './ast/walk.js';
+export * from './builder/api.js';
 export * from './diagnostics/diagnostic.js';
 export * from './diagnostics/message.js';
 export * from './diagnostics/messages.js';
