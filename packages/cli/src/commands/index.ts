@@ -1,0 +1,10 @@
+/**
+ * The table of `emforge` subcommands, in the order `emforge --help` lists them. Adding a
+ * command (explain, compile, fit, select, sample) is one module and one line here.
+ */
+import { checkCommand } from './check.js';
+import type { CliCommand } from './command.js';
+
+export type { CliCommand, CommandContext } from './command.js';
+
+export const commands: readonly CliCommand[] = [checkCommand];

@@ -1,0 +1,3 @@
+model latin1 {
+  // café
+}

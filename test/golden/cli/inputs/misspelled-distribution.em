@@ -1,0 +1,13 @@
+// A Poisson mixture with a misspelled distribution name
+model poismix {
+  size N
+  size K = 2
+  data   y[N]: count
+  param  w: simplex[K]
+  param  rate[K]: positive
+  latent z[N]: cat[K]
+  for n in N {
+    z[n] ~ Categorical(w)
+    y[n] ~ Poison(rate[z[n]])
+  }
+}

@@ -1,0 +1,14 @@
+// A Gaussian mixture with a syntax error (missing ')') and an undeclared name (mean)
+model gmm {
+  size N, D
+  size K = 3
+  data   x[N]: real[D]
+  param  weights: simplex[K]
+  param  mu[K]: real[D]
+  param  Sigma[K]: cov[D]
+  latent z[N]: cat[K]
+  for n in N {
+    z[n] ~ Categorical(weights
+    x[n] ~ MvNormal(mean[z[n]], Sigma[z[n]])
+  }
+}
