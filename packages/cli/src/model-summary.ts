@@ -10,7 +10,7 @@
  *       params   weights: simplex[K], mu[K]: real[D], Sigma[K]: cov[D]
  *       latents  z[N]: cat[K] ~ Categorical
  */
-import type { Expr, Item, Model, TypeExpr, VarDecl, VarRole } from '@emforge/dsl';
+import { type Expr, type Item, type Model, printExpr, type TypeExpr, type VarDecl, type VarRole } from '@emforge/dsl';
 
 export interface SizeSummary {
   readonly name: string;
@@ -41,38 +41,9 @@ export interface ModelSummary {
   readonly latents: readonly VariableSummary[];
 }
 
-const precedence: Record<string, number> = { '+': 1, '-': 1, '*': 2, '/': 2, '^': 4 };
-
-/** Source-like text of an expression (enough for dimensions, types and size defaults). */
+/** Source-like text of an expression (dimensions, types and size defaults): the language printer's form. */
 export function formatExpr(e: Expr): string {
-  switch (e.kind) {
-    case 'NumberLit':
-      return String(e.value);
-    case 'NameRef':
-      return e.name;
-    case 'Index':
-      return `${formatOperand(e.target, 5)}[${e.indices.map(formatExpr).join(', ')}]`;
-    case 'Call':
-      return `${e.callee.name}(${e.args.map(formatExpr).join(', ')})`;
-    case 'Binary': {
-      const p = precedence[e.op] ?? 0;
-      // `^` is right-associative: parenthesise a power on its left; other operators on their right.
-      const left = formatOperand(e.left, e.op === '^' ? p + 1 : p);
-      const right = formatOperand(e.right, e.op === '^' ? p : p + 1);
-      return `${left} ${e.op} ${right}`;
-    }
-    case 'Unary':
-      return `-${formatOperand(e.operand, 3)}`;
-    case 'VectorLit':
-      return `[${e.elements.map(formatExpr).join(', ')}]`;
-    case 'Error':
-      return '?';
-  }
-}
-
-function formatOperand(e: Expr, minPrecedence: number): string {
-  const p = e.kind === 'Binary' ? (precedence[e.op] ?? 0) : e.kind === 'Unary' ? 3 : 5;
-  return p < minPrecedence ? `(${formatExpr(e)})` : formatExpr(e);
+  return printExpr(e);
 }
 
 function formatType(t: TypeExpr): string {

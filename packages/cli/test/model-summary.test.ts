@@ -69,7 +69,7 @@ describe('formatExpr', () => {
     const sum = f.binary(s, '+', ref('a'), ref('b'));
     expect(formatExpr(f.binary(s, '*', sum, ref('c')))).toBe('(a + b) * c');
     expect(formatExpr(f.binary(s, '-', ref('a'), sum))).toBe('a - (a + b)');
-    expect(formatExpr(f.binary(s, '^', f.binary(s, '^', ref('a'), ref('b')), ref('c')))).toBe('(a ^ b) ^ c');
+    expect(formatExpr(f.binary(s, '^', f.binary(s, '^', ref('a'), ref('b')), ref('c')))).toBe('(a^b)^c');
     expect(formatExpr(f.unary(s, '-', sum))).toBe('-(a + b)');
     expect(formatExpr(f.call(s, id('sum'), [f.vector(s, [ref('a'), f.number(s, 0.5, false)])]))).toBe('sum([a, 0.5])');
   });
