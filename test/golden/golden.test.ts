@@ -11,7 +11,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkSource } from '@emforge/compiler';
+import { planSource } from '@emforge/compiler';
 import { catalogue, renderDiagnostics, SourceFile } from '@emforge/dsl';
 import { describe, expect, it } from 'vitest';
 
@@ -33,7 +33,7 @@ function checkCase(name: string) {
   const file = join(goldenDir, `${name}.em`);
   const path = relative(root, file).split('\\').join('/');
   const source = new SourceFile(path, readFileSync(file, 'utf8'));
-  const outcome = checkSource(source);
+  const outcome = planSource(source);
   return { outcome, rendered: `${renderDiagnostics(outcome.diagnostics, { source: () => source })}\n` };
 }
 

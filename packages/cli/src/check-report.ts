@@ -12,6 +12,7 @@
 import { type Diagnostic, diagnosticToJson, renderDiagnostics, type SourceFile } from '@emforge/dsl';
 import { formatModelSummaryLines, type ModelSummary } from './model-summary.js';
 import { type Palette, renderColors } from './palette.js';
+import { formatPlanSummaryLines, type PlanSummary } from './plan-summary.js';
 
 export interface FileResult {
   /** The path as the user wrote it (`<stdin>` for `-`). */
@@ -20,6 +21,8 @@ export interface FileResult {
   readonly diagnostics: readonly Diagnostic[];
   /** Present when the file checked without errors. */
   readonly model?: ModelSummary;
+  /** The inference plan, when the file checked and planned without errors. */
+  readonly plan?: PlanSummary;
   /** Set when checking the file hit a bug in emforge (already reported on stderr). */
   readonly internalError?: string;
 }
@@ -93,7 +96,8 @@ export function formatFileBlock(r: FileResult, options: { quiet: boolean; palett
   // Rendered exactly as the golden tests show them (test/golden/**/*.expected).
   if (r.diagnostics.length > 0) paragraphs.push(renderDiagnostics(r.diagnostics, render));
   if (r.model && isOk(r) && !options.quiet) {
-    paragraphs.push([formatOkLine(r, r.model, p), ...formatModelSummaryLines(r.model, p.dim)].join('\n'));
+    const planLines = r.plan ? formatPlanSummaryLines(r.plan, p.dim) : [];
+    paragraphs.push([formatOkLine(r, r.model, p), ...formatModelSummaryLines(r.model, p.dim), ...planLines].join('\n'));
   }
   return paragraphs.length === 0 ? undefined : paragraphs.join('\n\n');
 }
@@ -136,6 +140,7 @@ export function makeJsonReport(results: readonly FileResult[]): unknown {
         diagnostics: r.diagnostics.map(diagnosticToJson),
       };
       if (r.model && isOk(r)) entry.model = r.model;
+      if (r.plan && isOk(r)) entry.plan = r.plan;
       if (r.internalError !== undefined) entry.internalError = r.internalError;
       return entry;
     }),

@@ -20,6 +20,10 @@ describe('emforge check', () => {
         '  data     x[N]: real[D] ~ MvNormal',
         '  params   weights: simplex[K], mu[K]: real[D], Sigma[K]: cov[D]',
         '  latents  z[N]: cat[K] ~ Categorical',
+        '  E-step   z: enumerate — finite latent z[n] with K states, independent across n: responsibilities by enumeration',
+        '  M-step   weights: closed-form — p of Categorical, shared by all items (tied): normalised expected counts in closed form',
+        '           mu: closed-form — mean of MvNormal, one per state of z: weighted mean in closed form',
+        '           Sigma: closed-form — covariance of MvNormal (full covariance): weighted scatter of the residuals in closed form',
         '',
         'checked 1 file: all ok',
         '',
@@ -91,6 +95,14 @@ describe('emforge check', () => {
           { name: 'Sigma', dims: ['K'], type: 'cov[D]', optional: false, distributions: [] },
         ],
         latents: [{ name: 'z', dims: ['N'], type: 'cat[K]', optional: false, distributions: ['Categorical'] }],
+      },
+      plan: {
+        latents: [{ name: 'z', strategy: 'enumerate', reason: expect.any(String) }],
+        params: [
+          { name: 'weights', update: 'closed-form', reason: expect.any(String) },
+          { name: 'mu', update: 'closed-form', reason: expect.any(String) },
+          { name: 'Sigma', update: 'closed-form', reason: expect.any(String) },
+        ],
       },
     });
     expect(bad.path).toBe(broken);

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { fixture, runCli, stackLine } from './run-cli.js';
 
 vi.mock('@emforge/compiler', () => ({
-  checkSource: () => {
+  planSource: () => {
     throw new InternalError('a broken invariant');
   },
 }));

@@ -21,6 +21,7 @@ export const checkCommand: CliCommand = {
       .option('-q, --quiet', 'print only problems and the summary line')
       .option('--color', 'colour the output even when it is not a terminal')
       .option('--no-color', 'never colour the output (also: the NO_COLOR environment variable)')
+      .option('--dump <stage>', 'print one stage of the compiler for each file: ast, graph or plan')
       .option('--codes', 'list every diagnostic code with its meaning (no files needed)')
       .addHelpText(
         'after',
@@ -32,6 +33,12 @@ export const checkCommand: CliCommand = {
         command.error("error: missing required argument 'files'", {
           exitCode: ExitCode.usage,
           code: 'commander.missingArgument',
+        });
+      }
+      if (options.dump !== undefined && !['ast', 'graph', 'plan'].includes(options.dump)) {
+        command.error(`error: --dump takes ast, graph or plan, not '${options.dump}'`, {
+          exitCode: ExitCode.usage,
+          code: 'commander.invalidArgument',
         });
       }
       const { checkFiles, formatCatalogue } = await import('../check-files.js');

@@ -4,7 +4,8 @@
  */
 import { checkCommand } from './check.js';
 import type { CliCommand } from './command.js';
+import { explainCommand } from './explain.js';
 
 export type { CliCommand, CommandContext } from './command.js';
 
-export const commands: readonly CliCommand[] = [checkCommand];
+export const commands: readonly CliCommand[] = [checkCommand, explainCommand];

@@ -5,17 +5,25 @@
  */
 import type { MessageSpec } from './message.js';
 import { checkMessages } from './messages-check.js';
+import { graphMessages } from './messages-graph.js';
 import { ioMessages } from './messages-io.js';
+import { planMessages } from './messages-plan.js';
 import { syntaxMessages } from './messages-syntax.js';
 
 export type { ArgumentNeed, CoverageObstacle, DimConflict, NameKind } from './messages-check.js';
 export { checkNotes } from './messages-check.js';
-export { checkMessages, ioMessages, syntaxMessages };
+export { checkMessages, graphMessages, ioMessages, planMessages, syntaxMessages };
 
 /** Every catalogue entry, keyed by code. Building it verifies that codes are unique. */
 export const catalogue: ReadonlyMap<string, MessageSpec<never>> = (() => {
   const table = new Map<string, MessageSpec<never>>();
-  const groups: Record<string, MessageSpec<never>>[] = [ioMessages, syntaxMessages, checkMessages];
+  const groups: Record<string, MessageSpec<never>>[] = [
+    ioMessages,
+    syntaxMessages,
+    checkMessages,
+    graphMessages,
+    planMessages,
+  ];
   for (const group of groups) {
     for (const spec of Object.values(group)) {
       if (table.has(spec.code)) throw new Error(`duplicate message code ${spec.code}`);

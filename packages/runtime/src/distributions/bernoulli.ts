@@ -8,4 +8,5 @@ export const bernoulli: DistributionSpec = {
   support: 'count',
   accepts: ['count', 'int'],
   elementwise: true,
+  conjugatePriors: [{ parameter: 'p', prior: 'Beta', as: 'value' }],
 };

@@ -10,4 +10,5 @@ export const binomial: DistributionSpec = {
   ],
   support: 'count',
   elementwise: true,
+  conjugatePriors: [{ parameter: 'p', prior: 'Beta', as: 'value' }],
 };

@@ -7,4 +7,5 @@ export const categorical: DistributionSpec = {
   parameters: [{ name: 'p', type: 'simplex[K]', description: 'probability of each category' }],
   support: 'cat[K]',
   elementwise: false,
+  conjugatePriors: [{ parameter: 'p', prior: 'Dirichlet', as: 'value' }],
 };

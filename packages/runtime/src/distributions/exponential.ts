@@ -7,4 +7,5 @@ export const exponential: DistributionSpec = {
   parameters: [{ name: 'rate', type: 'positive', description: 'rate, the inverse of the mean' }],
   support: 'positive',
   elementwise: true,
+  conjugatePriors: [{ parameter: 'rate', prior: 'Gamma', as: 'value' }],
 };

@@ -10,4 +10,5 @@ export const multinomial: DistributionSpec = {
   ],
   support: 'count[K]',
   elementwise: false,
+  conjugatePriors: [{ parameter: 'p', prior: 'Dirichlet', as: 'value' }],
 };

@@ -10,4 +10,10 @@ export const mvNormal: DistributionSpec = {
   ],
   support: 'real[D]',
   elementwise: false,
+  gaussian: { mean: 'mean', scale: 'cov', scaleKind: 'cov' },
+  conjugatePriors: [
+    { parameter: 'mean', prior: 'MvNormal', as: 'value' },
+    { parameter: 'cov', prior: 'InvWishart', as: 'value' },
+    { parameter: 'cov', prior: 'Gamma', as: 'precision' },
+  ],
 };

@@ -11,4 +11,5 @@ export const mvStudentT: DistributionSpec = {
   ],
   support: 'real[D]',
   elementwise: false,
+  scaleMixture: { of: 'MvNormal', mixing: 'Gamma', dof: 'nu' },
 };

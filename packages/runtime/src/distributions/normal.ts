@@ -10,4 +10,9 @@ export const normal: DistributionSpec = {
   ],
   support: 'real',
   elementwise: true,
+  gaussian: { mean: 'mean', scale: 'sd', scaleKind: 'sd' },
+  conjugatePriors: [
+    { parameter: 'mean', prior: 'Normal', as: 'value' },
+    { parameter: 'sd', prior: 'Gamma', as: 'precision' },
+  ],
 };

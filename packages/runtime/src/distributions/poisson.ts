@@ -7,4 +7,5 @@ export const poisson: DistributionSpec = {
   parameters: [{ name: 'rate', type: 'positive', description: 'expected count' }],
   support: 'count',
   elementwise: true,
+  conjugatePriors: [{ parameter: 'rate', prior: 'Gamma', as: 'value' }],
 };

@@ -23,6 +23,33 @@ export interface ParameterSpec {
   readonly description: string;
 }
 
+/**
+ * A prior family conjugate to one parameter of this distribution: `Dirichlet` on Categorical's
+ * `p`, `InvWishart` on MvNormal's `cov`. `as: 'precision'` means the prior's variable divides
+ * the scale or covariance (a Gamma precision: `Sigma / u`), as in a Student-t scale mixture.
+ */
+export interface ConjugatePrior {
+  readonly parameter: string;
+  readonly prior: string;
+  readonly as: 'value' | 'precision';
+}
+
+/** For a location–scale Gaussian: which parameter is the mean and which the scale. */
+export interface GaussianForm {
+  readonly mean: string;
+  readonly scale: string;
+  /** `sd` for a standard deviation, `cov` for a covariance matrix. */
+  readonly scaleKind: 'sd' | 'cov';
+}
+
+/** A heavy-tailed distribution that is a Gaussian whose precision is scaled by a latent of `mixing` family. */
+export interface ScaleMixture {
+  readonly of: string;
+  readonly mixing: string;
+  /** The parameter holding the degrees of freedom. */
+  readonly dof: string;
+}
+
 export interface DistributionSpec {
   /** The name written in models, e.g. `Normal`. */
   readonly name: string;
@@ -43,4 +70,10 @@ export interface DistributionSpec {
    * arguments then broadcast over the value's shape.
    */
   readonly elementwise: boolean;
+  /** Present on the Gaussian families: which parameters are the mean and the scale. */
+  readonly gaussian?: GaussianForm;
+  /** Conjugate prior families, per parameter (used by structure detection and MAP updates). */
+  readonly conjugatePriors?: readonly ConjugatePrior[];
+  /** Present on Student-t families: the Gaussian scale mixture they are. */
+  readonly scaleMixture?: ScaleMixture;
 }

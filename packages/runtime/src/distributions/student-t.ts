@@ -11,4 +11,5 @@ export const studentT: DistributionSpec = {
   ],
   support: 'real',
   elementwise: true,
+  scaleMixture: { of: 'Normal', mixing: 'Gamma', dof: 'nu' },
 };
