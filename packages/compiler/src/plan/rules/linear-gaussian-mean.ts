@@ -1,7 +1,7 @@
 /** Loadings and offset of a Gaussian mean affine in a linear-Gaussian latent (FA, PPCA, MFA, Kalman): a regression on the latent's posterior moments. */
 import type { Occurrence } from '../../analysis/graph-queries.js';
 import { gaussianLatentsInMean } from './gaussian-forms.js';
-import { plateSum } from './notation.js';
+import { isTopLevelSum, plateSum } from './notation.js';
 import type { UpdateRule } from './update-rule.js';
 
 export const linearGaussianMean: UpdateRule = {
@@ -19,12 +19,22 @@ export const linearGaussianMean: UpdateRule = {
     const l = latents.join(', ');
     const child = first.factor.target;
     const sum = plateSum(first.factor);
+    // The latent as it appears in the mean (`f[n]`, `f[t - 1]`), with a constant 1 appended
+    // when the mean also has an offset (`mu + W * f[n]`): the regressor of the M-step.
+    const latentRef = first.arg.text.match(new RegExp(`\\b${latents[0] ?? ''}(\\[[^\\]]*\\])*`))?.[0] ?? l;
+    const offset = isTopLevelSum(first.arg.text);
+    const regressor = offset ? `(${latentRef}, 1)` : latentRef;
+    const childIsLatent = ctx.graph.variables.get(first.factor.child)?.role === 'latent';
+    const cross = childIsLatent ? `${sum}E[${child} ${regressor}ᵀ]` : `${sum}${child} E[${regressor}]ᵀ`;
+    const second = `${sum}E[${regressor} ${regressor}ᵀ]`;
     return {
       reason: `affine in the mean of ${first.factor.family} with linear-Gaussian latent ${l}: regression of ${child} on E[${l}], in closed form`,
-      formula: `[loadings, offset] = (${sum}${child} E[(${l}, 1)]ᵀ) (${sum}E[(${l}, 1)(${l}, 1)ᵀ])⁻¹  (${ctx.param.name} is its part)`,
+      formula: offset
+        ? `[loadings, offset] = (${cross}) (${second})⁻¹  (${ctx.param.name} is its part)`
+        : `${ctx.param.name} = (${cross}) (${second})⁻¹`,
       statistics: [
-        { name: `cross moments with ${l}`, formula: `${sum}${child} E[(${l}, 1)]ᵀ` },
-        { name: `second moments of ${l}`, formula: `${sum}E[(${l}, 1)(${l}, 1)ᵀ]` },
+        { name: `cross moments with ${l}`, formula: cross },
+        { name: `second moments of ${l}`, formula: second },
       ],
     };
   },

@@ -1,6 +1,6 @@
 /** MvNormal covariance, full per state or tied (shared), possibly divided by a latent precision (`Sigma / u[n]`). */
 import { precisionWeight, scaleForm } from './gaussian-forms.js';
-import { atState, element, residual, weightedSum, weightTotal } from './notation.js';
+import { atState, element, involvesUnobserved, residual, weightedSum, weightTotal } from './notation.js';
 import type { UpdateRule } from './update-rule.js';
 
 export const mvNormalCovariance: UpdateRule = {
@@ -20,7 +20,9 @@ export const mvNormalCovariance: UpdateRule = {
       const mean = atState(o.factor.args[0]?.text ?? 'mean', o);
       const outer = `(${residual(o.factor.target, mean)})(${residual(o.factor.target, mean)})ᵀ`;
       // A tied covariance under a mean chosen by a latent: the scatter is an expectation.
-      const latentMean = o.use.kind !== 'selected' && (o.factor.args[0]?.uses ?? []).some((u) => u.kind === 'selected');
+      const latentMean =
+        (o.use.kind !== 'selected' && (o.factor.args[0]?.uses ?? []).some((u) => u.kind === 'selected')) ||
+        involvesUnobserved(ctx, o);
       return `${precisionWeight(o)}${latentMean ? `E[${outer}]` : outer}`;
     };
     const form = scaleForm(first, ctx);

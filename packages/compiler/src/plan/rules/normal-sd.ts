@@ -2,7 +2,7 @@
 
 import type { Occurrence } from '../../analysis/graph-queries.js';
 import { scaleForm, sdDenominator, squaredResidual } from './gaussian-forms.js';
-import { atState, element, residual, weightedSum, weightTotal } from './notation.js';
+import { atState, element, involvesUnobserved, residual, weightedSum, weightTotal } from './notation.js';
 import { makeSlotRule } from './slot-rule.js';
 import type { ParamContext } from './update-rule.js';
 
@@ -21,5 +21,6 @@ export const normalSd = makeSlotRule({
 });
 
 function squares(o: Occurrence, ctx: ParamContext): string {
-  return squaredResidual(o, ctx, residual(o.factor.target, atState(o.factor.args[0]?.text ?? 'mean', o)));
+  const square = squaredResidual(o, ctx, residual(o.factor.target, atState(o.factor.args[0]?.text ?? 'mean', o)));
+  return involvesUnobserved(ctx, o) ? `E[${square}]` : square;
 }

@@ -76,7 +76,7 @@ export function residual(target: string, mean: string): string {
 }
 
 /** Whether a printed expression has a `+` or binary `-` outside brackets and parentheses. */
-function isTopLevelSum(text: string): boolean {
+export function isTopLevelSum(text: string): boolean {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
@@ -129,4 +129,28 @@ export function expectedCount(ctx: ParamContext, o: Occurrence): string {
   const selectors = selectorTexts(o);
   const event = [...selectors.map((s) => `${s} = k`), `${o.factor.target} = m`].join(', ');
   return `${plateSum(o.factor)}E[1{${event}}]`.trim();
+}
+
+/**
+ * The child as it enters a statistic: `x[n]` for observed data, `E[x[n]]` when it is (partly)
+ * unobserved — a latent, or data whose entries may be missing.
+ */
+export function childInExpectation(ctx: ParamContext, o: Occurrence): string {
+  const child = ctx.graph.variables.get(o.factor.child);
+  return child && (child.role === 'latent' || child.optional) ? `E[${o.factor.target}]` : o.factor.target;
+}
+
+/** Whether a statistic of this factor involves unobserved values: a latent or partly missing child, or a continuous latent in its arguments. */
+export function involvesUnobserved(ctx: ParamContext, o: Occurrence): boolean {
+  const child = ctx.graph.variables.get(o.factor.child);
+  if (child && (child.role === 'latent' || child.optional)) return true;
+  return o.factor.args.some((a) =>
+    a.uses.some(
+      (u) =>
+        ctx.graph.variables.get(u.variable)?.role === 'latent' &&
+        u.kind !== 'selector' &&
+        u.kind !== 'previous-step' &&
+        u.kind !== 'scale-divisor',
+    ),
+  );
 }
