@@ -2,5 +2,6 @@
 export * from './distributions/registry.js';
 export type * from './distributions/spec.js';
 export * from './distributions/type-pattern.js';
+export * from './mstep/index.js';
 
 export const runtimeVersion = '0.1.0';

@@ -7,5 +7,5 @@ export const gammaMap = makeMapRule({
   id: 'gamma-map',
   prior: 'Gamma',
   bases: [poissonRate, exponentialRate],
-  adds: 'adds shape − 1 to the count total and its rate to the total weight',
+  adds: 'adds shape − 1 to the numerator and rate to the denominator (Poisson: count total over total weight, Exponential: total weight over value total)',
 });

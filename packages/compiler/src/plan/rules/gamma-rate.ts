@@ -16,9 +16,11 @@ export const gammaRate: UpdateRule = {
     );
     if (!fixed) return undefined;
     const shape = shapeOf(first)?.text ?? 'shape';
+    const perItem = (shapeOf(first)?.uses ?? []).some((u) => u.text.includes('['));
     return {
       reason: `rate of Gamma with a fixed shape, ${first.use.kind === 'selected' ? `one per state of ${first.use.selectors.join(', ')}` : 'shared by all items (tied)'}: shape over the weighted mean in closed form`,
-      formula: `${element(first, ctx.param.name)} = ${shape} ${weightTotal(first)} / ${weightedSum(first, first.factor.target)}`,
+      // A shape given per item (`a[n]`) goes inside the weighted sum.
+      formula: `${element(first, ctx.param.name)} = ${perItem ? weightedSum(first, shape) : `${shape} ${weightTotal(first)}`} / ${weightedSum(first, first.factor.target)}`,
       statistics: [
         { name: 'weighted value total', formula: weightedSum(first, first.factor.target) },
         { name: 'total weight', formula: weightTotal(first) },

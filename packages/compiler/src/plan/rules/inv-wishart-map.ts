@@ -6,5 +6,5 @@ export const invWishartMap = makeMapRule({
   id: 'inv-wishart-map',
   prior: 'InvWishart',
   bases: [mvNormalCovariance],
-  adds: 'adds its scale matrix to the scatter and nu + D + 1 to the total weight',
+  adds: 'adds scale to the scatter and nu + D + 1 to the total weight',
 });

@@ -18,7 +18,11 @@ export const linearGaussianMean: UpdateRule = {
     const latents = gaussianLatentsInMean(first, ctx);
     const l = latents.join(', ');
     const child = first.factor.target;
-    const sum = plateSum(first.factor);
+    // Per state of a selecting latent (a mixture of factor analysers, `mu[z[n]] + W[z[n]] * f[n]`):
+    // the sums are weighted by the posterior of the state and the moments are those given it.
+    const idx = first.factor.plates.map((p) => p.index).join(',');
+    const selectors = first.use.selectors;
+    const sum = `${plateSum(first.factor)}${selectors.length > 0 ? `q(${selectors.join(',')})[${idx ? `${idx},` : ''}k] ` : ''}`;
     // The latent as it appears in the mean (`f[n]`, `f[t - 1]`), with a constant 1 appended
     // when the mean also has an offset (`mu + W * f[n]`): the regressor of the M-step.
     const latentRef = first.arg.text.match(new RegExp(`\\b${latents[0] ?? ''}(\\[[^\\]]*\\])*`))?.[0] ?? l;
@@ -30,8 +34,8 @@ export const linearGaussianMean: UpdateRule = {
     return {
       reason: `affine in the mean of ${first.factor.family} with linear-Gaussian latent ${l}: regression of ${child} on E[${l}], in closed form`,
       formula: offset
-        ? `[loadings, offset] = (${cross}) (${second})⁻¹  (${ctx.param.name} is its part)`
-        : `${ctx.param.name} = (${cross}) (${second})⁻¹`,
+        ? `[loadings, offset] = (${cross}) (${second})⁻¹  (${selectors.length > 0 ? `${ctx.param.name}[k]` : ctx.param.name} is its part)`
+        : `${selectors.length > 0 ? `${ctx.param.name}[k]` : ctx.param.name} = (${cross}) (${second})⁻¹`,
       statistics: [
         { name: `cross moments with ${l}`, formula: cross },
         { name: `second moments of ${l}`, formula: second },

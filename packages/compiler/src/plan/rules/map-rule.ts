@@ -3,6 +3,8 @@
  * argument it fills (per the registry's `conjugatePriors`), the base rule's statistics plus
  * the prior's pseudo-statistics give the posterior mode in closed form.
  */
+import type { Factor } from '../../graph/model-graph.js';
+import { isTopLevelSum } from './notation.js';
 import type { UpdateRule } from './update-rule.js';
 
 export interface MapRuleSpec {
@@ -29,15 +31,15 @@ export function makeMapRule(spec: MapRuleSpec): UpdateRule {
       for (const base of spec.bases) {
         const m = base.match(ctx);
         if (!m) continue;
-        const prior = ctx.prior.stmt;
+        const prior = ctx.prior;
         return {
           reason: `${m.reason.replace(/ in closed form$/, '')}, with the conjugate ${spec.prior} prior: closed-form MAP`,
-          formula: `${m.formula}, where the ${spec.prior} prior ${spec.adds}`,
+          formula: `${m.formula}, where the ${spec.prior} prior ${withPriorArguments(spec.adds, prior)}`,
           statistics: [
             ...m.statistics,
             {
               name: 'prior pseudo-statistics',
-              formula: `${ctx.param.name} ~ ${spec.prior}(${prior.args.length > 0 ? '…' : ''})`,
+              formula: `${prior.target} ~ ${spec.prior}(${prior.args.map((a) => a.text).join(', ')})`,
             },
           ],
         };
@@ -45,4 +47,15 @@ export function makeMapRule(spec: MapRuleSpec): UpdateRule {
       return undefined;
     },
   };
+}
+
+/** The prior's parameter names in `text` replaced by its arguments as written: `alpha − 1` → `2 − 1`. */
+function withPriorArguments(text: string, prior: Factor): string {
+  let out = text;
+  prior.args.forEach((arg, i) => {
+    const name = prior.distribution.parameters[i]?.name ?? arg.name;
+    const value = isTopLevelSum(arg.text) ? `(${arg.text})` : arg.text;
+    out = out.replace(new RegExp(`\\b${name}\\b`, 'g'), value);
+  });
+  return out;
 }

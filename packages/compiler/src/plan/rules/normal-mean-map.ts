@@ -6,5 +6,5 @@ export const normalMeanMap = makeMapRule({
   id: 'normal-mean-map',
   prior: 'Normal',
   bases: [normalMean],
-  adds: 'adds its mean weighted by sd² / prior sd² as pseudo-observations',
+  adds: 'adds mean as a pseudo-observation weighted by σ² / sd², σ being the likelihood sd',
 });
