@@ -78,7 +78,11 @@ function discreteFacts(
     const along = own.flatMap((f) => f.plates).find((p) => p.offset);
     const lastPlate = v.plates[v.plates.length - 1];
     facts.chain = { along: along?.index ?? lastPlate?.index ?? '?', ragged: v.plates.some((p) => p.ragged) };
-    const coupled = latentParents.find((o) => o.use.kind === 'selector' || o.use.kind === 'previous-step');
+    // Coupled through the chain's own transition (`trans[a[t-1]][b[t-1]]`), or through a shared
+    // child (`x[t] ~ Normal(mu[a[t]][b[t]], s)`: explaining away couples the posteriors).
+    const coupled =
+      latentParents.find((o) => o.use.kind === 'selector' || o.use.kind === 'previous-step') ??
+      coChainInChildren(graph, v.name);
     if (coupled) {
       return approximate(
         facts,
@@ -115,6 +119,25 @@ function discreteFacts(
     );
   }
   return baseFacts(graph, v, 'finite-independent');
+}
+
+/** Another chain's selector in a factor that v also selects in (a factorial HMM's emission), as an occurrence of it. */
+function coChainInChildren(graph: ModelGraph, name: string): Occurrence | undefined {
+  for (const mine of childOccurrences(graph, name)) {
+    if (mine.use.kind !== 'selector') continue;
+    for (const arg of mine.factor.args) {
+      const other = arg.uses.find((u) => u.kind === 'selector' && u.variable !== name && isChain(graph, u.variable));
+      if (other) return { factor: mine.factor, arg, use: other };
+    }
+  }
+  return undefined;
+}
+
+/** Whether a variable's own statements make it a discrete chain (`h[t] ~ f(h[t-1])`). */
+function isChain(graph: ModelGraph, name: string): boolean {
+  return ownFactors(graph, name).some((f) =>
+    f.args.some((a) => a.uses.some((u) => u.variable === name && u.kind === 'previous-step')),
+  );
 }
 
 // ------------------------------------------------------------------ continuous latents
