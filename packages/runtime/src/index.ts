@@ -1,7 +1,10 @@
 /** @emforge/runtime — distributions, numeric kernels and the EM driver. Never imports dsl or compiler. */
+export type * from './distributions/numerics.js';
 export * from './distributions/registry.js';
 export type * from './distributions/spec.js';
 export * from './distributions/type-pattern.js';
+export * from './math/index.js';
 export * from './mstep/index.js';
+export * from './random/index.js';
 
 export const runtimeVersion = '0.1.0';

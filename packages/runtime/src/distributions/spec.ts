@@ -1,9 +1,9 @@
 /**
- * What a distribution declares about itself. For now a spec is metadata only — the
- * parameters with their constraints, the support, and whether it broadcasts — which is what
- * the checker needs. Numerics (log-density, sampling, sufficient statistics, weighted MLE,
- * conjugate partners) are added later as further optional fields of the same interface, so
- * adding a distribution stays one file plus one line in registry.ts.
+ * What a distribution declares about itself: metadata — the parameters with their
+ * constraints, the support, whether it broadcasts, conjugate partners — which is what the
+ * checker and planner read, and `numerics` (log-density, sampling, sufficient statistics,
+ * weighted MLE, conjugate MAP; see numerics.ts) which is what the EM runtime calls. Adding a
+ * distribution stays one file plus one line in registry.ts.
  *
  * Types are written in the model language's own notation (see type-pattern.ts):
  * `'positive'`, `'simplex[K]'`, `'cov[D]'`, `'positive[K] | positive'`. Capitalised names
@@ -11,6 +11,8 @@
  * so `MvNormal` with mean `'real[D]'`, cov `'cov[D]'` and support `'real[D]'` says that the
  * mean, the covariance and the value agree in dimension.
  */
+
+import type { DistributionNumerics } from './numerics.js';
 
 /** A type in the model language's notation, possibly with shape variables and `|` alternatives. */
 export type TypePattern = string;
@@ -76,4 +78,6 @@ export interface DistributionSpec {
   readonly conjugatePriors?: readonly ConjugatePrior[];
   /** Present on Student-t families: the Gaussian scale mixture they are. */
   readonly scaleMixture?: ScaleMixture;
+  /** Log-density, sampling and (for exponential families) statistics, weighted MLE and MAP. */
+  readonly numerics: DistributionNumerics;
 }
