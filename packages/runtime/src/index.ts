@@ -1,4 +1,5 @@
 /** @emforge/runtime — distributions, numeric kernels and the EM driver. Never imports dsl or compiler. */
+export * from './data/index.js';
 export type * from './distributions/numerics.js';
 export * from './distributions/registry.js';
 export type * from './distributions/spec.js';

@@ -5,6 +5,7 @@
  */
 import type { MessageSpec } from './message.js';
 import { checkMessages } from './messages-check.js';
+import { dataMessages } from './messages-data.js';
 import { graphMessages } from './messages-graph.js';
 import { ioMessages } from './messages-io.js';
 import { planMessages } from './messages-plan.js';
@@ -12,7 +13,8 @@ import { syntaxMessages } from './messages-syntax.js';
 
 export type { ArgumentNeed, CoverageObstacle, DimConflict, NameKind } from './messages-check.js';
 export { checkNotes } from './messages-check.js';
-export { checkMessages, graphMessages, ioMessages, planMessages, syntaxMessages };
+export type { DataPlaceArgs, FoundValue, SizeSource, SupportRule } from './messages-data.js';
+export { checkMessages, dataMessages, graphMessages, ioMessages, planMessages, syntaxMessages };
 
 /** Every catalogue entry, keyed by code. Building it verifies that codes are unique. */
 export const catalogue: ReadonlyMap<string, MessageSpec<never>> = (() => {
@@ -23,6 +25,7 @@ export const catalogue: ReadonlyMap<string, MessageSpec<never>> = (() => {
     checkMessages,
     graphMessages,
     planMessages,
+    dataMessages,
   ];
   for (const group of groups) {
     for (const spec of Object.values(group)) {
