@@ -10,6 +10,7 @@ export { explainPlan } from './explain/explain-model.js';
 export type * from './graph/model-graph.js';
 export { printGraph } from './graph/print-graph.js';
 export { lowerDataSchema } from './lower/data-schema.js';
+export { lowerFitProgram } from './lower/lower-fit-program.js';
 export * from './pipeline.js';
 export type * from './plan/inference-plan.js';
 export { printPlan } from './plan/print-plan.js';

@@ -9,3 +9,4 @@ export * from './mstep/index.js';
 export * from './random/index.js';
 
 export const runtimeVersion = '0.1.0';
+export * from './em/index.js';

@@ -8,13 +8,14 @@ import { checkMessages } from './messages-check.js';
 import { dataMessages } from './messages-data.js';
 import { graphMessages } from './messages-graph.js';
 import { ioMessages } from './messages-io.js';
+import { lowerMessages } from './messages-lower.js';
 import { planMessages } from './messages-plan.js';
 import { syntaxMessages } from './messages-syntax.js';
 
 export type { ArgumentNeed, CoverageObstacle, DimConflict, NameKind } from './messages-check.js';
 export { checkNotes } from './messages-check.js';
 export type { DataPlaceArgs, FoundValue, SizeSource, SupportRule } from './messages-data.js';
-export { checkMessages, dataMessages, graphMessages, ioMessages, planMessages, syntaxMessages };
+export { checkMessages, dataMessages, graphMessages, ioMessages, lowerMessages, planMessages, syntaxMessages };
 
 /** Every catalogue entry, keyed by code. Building it verifies that codes are unique. */
 export const catalogue: ReadonlyMap<string, MessageSpec<never>> = (() => {
@@ -25,6 +26,7 @@ export const catalogue: ReadonlyMap<string, MessageSpec<never>> = (() => {
     checkMessages,
     graphMessages,
     planMessages,
+    lowerMessages,
     dataMessages,
   ];
   for (const group of groups) {

@@ -1,0 +1,64 @@
+/**
+ * `emforge fit MODEL --data DATA`: fits a model by EM and prints the parameters and the
+ * log-likelihood (or the result as JSON). Exit 0 fitted, 1 model or data error (diagnostics
+ * printed), 2 usage error, 70 internal error. The work is in fit-file.ts, loaded on use.
+ */
+import { type Command, InvalidArgumentError } from 'commander';
+import type { FitCliOptions } from '../fit-file.js';
+import type { CliCommand } from './command.js';
+
+function parseSize(value: string, previous: Record<string, number>): Record<string, number> {
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)=(\d+)$/.exec(value);
+  if (!match || Number(match[2]) < 1)
+    throw new InvalidArgumentError(`expected NAME=POSITIVE_INTEGER (like K=3), not '${value}'`);
+  return { ...previous, [match[1]!]: Number(match[2]) };
+}
+
+function parseNumber(kind: 'integer' | 'positive-integer' | 'non-negative') {
+  return (value: string): number => {
+    const v = Number(value);
+    const ok =
+      value.trim() !== '' &&
+      (kind === 'non-negative'
+        ? Number.isFinite(v) && v >= 0
+        : Number.isSafeInteger(v) && (kind === 'integer' || v >= 1));
+    if (!ok)
+      throw new InvalidArgumentError(
+        `expected ${kind === 'non-negative' ? 'a non-negative number' : kind === 'integer' ? 'an integer' : 'a positive integer'}, not '${value}'`,
+      );
+    return v;
+  };
+}
+
+export const fitCommand: CliCommand = {
+  name: 'fit',
+  register(program: Command, ctx): Command {
+    const command = program
+      .command('fit')
+      .description('fit a model to data by EM and print the parameters and the log-likelihood')
+      .argument('<file>', "a model file (.em); '-' reads standard input")
+      .requiredOption('--data <file>', 'the data: a JSON object keyed by data names, or a CSV file')
+      .option('--size <name=value>', 'give or override a size (repeatable): --size K=3', parseSize, {})
+      .option('--seed <n>', 'seed of the random streams', parseNumber('integer'), 1)
+      .option('--restarts <n>', 'independent EM runs; the best is kept', parseNumber('positive-integer'), 10)
+      .option('--max-iter <n>', 'maximum number of iterations per run', parseNumber('positive-integer'), 1000)
+      .option(
+        '--tol <x>',
+        'stop when the relative change of the objective is below this',
+        parseNumber('non-negative'),
+        1e-8,
+      )
+      .option('--json', 'print the result as one JSON object')
+      .option('--out <file>', 'also write the JSON result to this file (atomically)')
+      .addHelpText(
+        'after',
+        '\nExit codes: 0 fitted, 1 the model or the data has errors (or the runtime cannot run\n' +
+          '            this model yet), 2 usage error, 70 internal error in emforge (please report it).',
+      );
+    command.action(async (file: string, options: FitCliOptions) => {
+      const { fitFile } = await import('../fit-file.js');
+      ctx.finish(fitFile(file, options, ctx.io));
+    });
+    return command;
+  },
+};

@@ -1,0 +1,177 @@
+/**
+ * Lowers a plan to the runtime's `FitProgram` (packages/runtime/src/em/fit-program.ts): the
+ * item plate, the finite latents enumerated jointly per item, each factor's child and
+ * arguments as value sources, and each param's declared shape, rule and prior. Plans the
+ * runtime cannot execute yet (non-enumerate E-steps, numeric or unexecutable M-steps,
+ * expressions in arguments, …) get one E5001 diagnostic that names the obstacle.
+ */
+import { type Diagnostic, type Expr, lowerMessages, makeDiagnostic, type PhaseResult, type Span } from '@emforge/dsl';
+import {
+  type DimEntry,
+  type FitFactor,
+  type FitLatent,
+  type FitParam,
+  type FitProgram,
+  isTypeBase,
+  logDensityKernels,
+  mixtureRules,
+  mixtureScaleRules,
+  type ValueSource,
+} from '@emforge/runtime';
+import type { Dim } from '../check/value-type.js';
+import type { Factor } from '../graph/model-graph.js';
+import type { PlanOutcome } from '../pipeline.js';
+import { type ItemContext, lowerConstant, lowerValueSource } from './lower-value-source.js';
+
+/** Thrown inside this file only, caught by `lowerFitProgram`: the first obstacle found. */
+class Unsupported {
+  constructor(
+    readonly why: string,
+    readonly span?: Span,
+  ) {}
+}
+
+function dimEntry(d: Dim | undefined, what: string): DimEntry {
+  if (d?.kind === 'size') return d.name;
+  if (d?.kind === 'const') return d.value;
+  throw new Unsupported(`${what} has no known number of states`);
+}
+
+function exprDim(e: Expr, what: string): DimEntry {
+  if (e.kind === 'NameRef') return e.name;
+  if (e.kind === 'NumberLit') return e.value;
+  throw new Unsupported(`${what} has a dimension the runtime cannot resolve`, e.span);
+}
+
+function lowerFactor(f: Factor, ctx: ItemContext): FitFactor {
+  if (!logDensityKernels[f.family])
+    throw new Unsupported(`${f.family} has no log-density kernel yet ('${f.target}')`, f.stmt.span);
+  const source = (e: Expr, what: string): ValueSource => {
+    const lowered = lowerValueSource(e, ctx);
+    if ('obstacle' in lowered)
+      throw new Unsupported(`${what} of '${f.target} ~ ${f.family}': ${lowered.obstacle}`, e.span);
+    return lowered.value;
+  };
+  const child = source(f.stmt.target, 'the left-hand side');
+  if (!(child.kind === 'state' || (child.kind === 'data' && child.atItem))) {
+    throw new Unsupported(`'${f.target}' is not an observation or a latent at the item`, f.stmt.span);
+  }
+  const args = f.args.map((a) => ({ name: a.name, source: source(a.expr, `argument '${a.name}'`) }));
+  return { family: f.family, child, args, text: `${f.target} ~ ${f.family}(${f.args.map((a) => a.text).join(', ')})` };
+}
+
+function lowerParams(
+  outcome: Required<Pick<PlanOutcome, 'plan' | 'graph' | 'checked'>>,
+  factorIds: readonly number[],
+  factors: readonly FitFactor[],
+): FitParam[] {
+  const { plan, graph, checked } = outcome;
+  return plan.params.map((pp): FitParam => {
+    const symbol = checked.symbols.vars.get(pp.name);
+    if (!symbol) throw new Unsupported(`param '${pp.name}' has no declaration`);
+    const span = symbol.decl.span;
+    if (pp.update !== 'closed-form' && pp.update !== 'closed-form-map') {
+      throw new Unsupported(`param '${pp.name}' needs a ${pp.update} M-step (${pp.rule})`, pp.at ?? span);
+    }
+    if (!mixtureRules.has(pp.rule)) throw new Unsupported(`param '${pp.name}' uses the update rule '${pp.rule}'`, span);
+    if (pp.factors.length !== 1)
+      throw new Unsupported(`param '${pp.name}' appears in ${pp.factors.length} likelihood statements`, span);
+    const factor = factorIds.indexOf(pp.factors[0]!);
+    const fit = factors[factor];
+    const args = fit?.args.filter((a) => a.source.kind === 'param' && a.source.name === pp.name) ?? [];
+    if (!fit || args.length !== 1)
+      throw new Unsupported(`param '${pp.name}' is not exactly one argument of its statement`, span);
+    const mean = fit.args[0]?.source;
+    if (mixtureScaleRules.has(pp.rule) && mean?.kind === 'data' && mean.atItem) {
+      throw new Unsupported(`the scale '${pp.name}' has a mean that varies per item`, span);
+    }
+    const decl = symbol.decl;
+    const element = decl.type.name.name;
+    if (!isTypeBase(element)) throw new Unsupported(`param '${pp.name}' has the unknown type '${element}'`, span);
+    const typeArgs = decl.type.args.map((e) => exprDim(e, `param '${pp.name}'`));
+    const shape = element === 'cov' && typeArgs.length === 1 ? [typeArgs[0]!, typeArgs[0]!] : typeArgs;
+    const base: FitParam = {
+      name: pp.name,
+      dims: decl.dims.map((e) => exprDim(e, `param '${pp.name}'`)),
+      element,
+      shape,
+      rule: pp.rule,
+      factor,
+      argument: args[0]!.name,
+    };
+    if (!pp.prior) return base;
+    const prior = graph.factors.get(pp.prior.factor);
+    if (!prior) throw new Unsupported(`the prior of '${pp.name}' has no statement`, span);
+    if (prior.indices.length !== symbol.arrayRank) {
+      throw new Unsupported(`the prior '${pp.prior.text}' covers only part of '${pp.name}'`, prior.stmt.span);
+    }
+    const priorArgs = prior.args.map((a) => {
+      const c = lowerConstant(a.expr);
+      if (!c) throw new Unsupported(`the prior argument '${a.text}' is not a constant`, a.expr.span);
+      return c;
+    });
+    return { ...base, prior: { family: prior.family, args: priorArgs, text: pp.prior.text } };
+  });
+}
+
+function lower(outcome: Required<Pick<PlanOutcome, 'plan' | 'graph' | 'checked'>>): FitProgram {
+  const { plan, graph, checked } = outcome;
+  for (const l of plan.latents) {
+    if (l.strategy !== 'enumerate') {
+      throw new Unsupported(`latent '${l.name}' needs the ${l.strategy} E-step`, graph.variables.get(l.name)?.span);
+    }
+  }
+  for (const v of graph.variables.values()) {
+    if (v.role === 'data' && v.optional) throw new Unsupported(`data '${v.name}' may have missing entries`, v.span);
+  }
+  const likelihood = [...graph.factors.values()].filter((f) => !f.prior);
+  const plate = likelihood[0]?.plates[0];
+  if (!plate?.size) throw new Unsupported('the model has no plate of independent items', likelihood[0]?.stmt.span);
+  for (const f of likelihood) {
+    const p = f.plates[0];
+    if (
+      f.plates.length !== 1 ||
+      p?.size !== plate.size ||
+      p.ragged ||
+      p.offset ||
+      f.indices.length !== 1 ||
+      f.indices[0] !== p.index
+    ) {
+      throw new Unsupported(`'${f.target}' is not one item of the plate over '${plate.size}'`, f.stmt.span);
+    }
+  }
+  const latents = plan.latents.map((l): FitLatent => {
+    const v = graph.variables.get(l.name);
+    if (v?.arrayRank !== 1) throw new Unsupported(`latent '${l.name}' is not one value per item`, v?.span);
+    return { name: l.name, states: dimEntry(v.type?.categories, `latent '${l.name}'`) };
+  });
+  const latentNames = new Set(latents.map((l) => l.name));
+  const factors = likelihood.map((f) => lowerFactor(f, { checked, index: f.plates[0]!.index, latents: latentNames }));
+  const params = lowerParams(
+    outcome,
+    likelihood.map((f) => f.id),
+    factors,
+  );
+  return {
+    model: plan.model,
+    plate: { index: plate.index, size: plate.size },
+    latents,
+    factors,
+    params,
+    objective: plan.objective === 'log-posterior' ? 'log-posterior' : 'log-likelihood',
+    strategy: latents.length > 0 ? 'enumerate' : 'direct',
+  };
+}
+
+/** The FitProgram of a planned model, or E5001 naming why the runtime cannot run it yet. */
+export function lowerFitProgram(outcome: PlanOutcome): PhaseResult<FitProgram> {
+  const { plan, graph, checked } = outcome;
+  if (!plan || !graph || !checked) return { diagnostics: [] };
+  try {
+    return { value: lower({ plan, graph, checked }), diagnostics: [] };
+  } catch (error) {
+    if (!(error instanceof Unsupported)) throw error;
+    const diagnostic: Diagnostic = makeDiagnostic(lowerMessages.unsupportedPlan, error.span, { why: error.why });
+    return { diagnostics: [diagnostic] };
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The `FitProgram`: what the EM runtime executes for a model whose latents are all finite and
+ * independent per item (plan strategy `enumerate`). Plain JSON-serialisable data, no closures:
+ * the compiler lowers an inference plan to it (`lowerFitProgram`), the runtime runs it
+ * (`fitProgram`), and the code generator will print the same structure. Sizes stay symbolic
+ * (`'K'`, or a literal length) and are resolved against the bound data at fit time.
+ */
+import type { DimEntry } from '../data/data-schema.js';
+import type { TypeBase } from '../distributions/type-pattern.js';
+
+/** A constant argument: a number, a vector literal, or `zeros(D)` / `ones(D)` / `eye(D)` of a size. */
+export type ConstantValue =
+  | { readonly kind: 'number'; readonly value: number }
+  | { readonly kind: 'vector'; readonly values: readonly number[] }
+  | { readonly kind: 'fill'; readonly fn: 'zeros' | 'ones' | 'eye'; readonly size: DimEntry };
+
+/**
+ * Where one distribution argument (or a factor's child) takes its value from, per item and
+ * per joint latent state.
+ * - `param`: a param; `selectors` are the latents choosing its element, in index order
+ *   (`mu[z[n]]` → ['z']; none for a tied / unindexed param).
+ * - `data`: a data variable, either at the item index (`X[n]`, `y[n]`: `atItem`) or whole
+ *   (`nu`), optionally with elements chosen by latents (`merge[z[n]]`).
+ * - `constant`: a literal.
+ * - `state`: the state index of a latent of the group (`z[n]` itself).
+ */
+export type ValueSource =
+  | { readonly kind: 'param'; readonly name: string; readonly selectors: readonly string[] }
+  | { readonly kind: 'data'; readonly name: string; readonly atItem: boolean; readonly selectors: readonly string[] }
+  | { readonly kind: 'constant'; readonly value: ConstantValue }
+  | { readonly kind: 'state'; readonly latent: string };
+
+/** One `~` statement inside the item plate (a latent's own factor or an observation). */
+export interface FitFactor {
+  /** The distribution's name as written (`MvNormal`). */
+  readonly family: string;
+  /** The left of `~`: a data variable at the item (`atItem`) or a latent's state. */
+  readonly child: ValueSource;
+  /** The distribution's arguments, positional, with their parameter names (`mean`, `cov`). */
+  readonly args: readonly { readonly name: string; readonly source: ValueSource }[];
+  /** The statement as written, for messages (`x[n] ~ MvNormal(mu[z[n]], Sigma[z[n]])`). */
+  readonly text: string;
+}
+
+/** A finite latent of the group: `z[N]: cat[K]` has `states: 'K'`. */
+export interface FitLatent {
+  readonly name: string;
+  readonly states: DimEntry;
+}
+
+/** A prior statement on a param, applied to each of its elements: family and constant arguments. */
+export interface FitPrior {
+  readonly family: string;
+  readonly args: readonly ConstantValue[];
+  readonly text: string;
+}
+
+export interface FitParam {
+  readonly name: string;
+  /** Array dims (before the colon), outermost first: `mu[K]` → ['K']. */
+  readonly dims: readonly DimEntry[];
+  /** The element type's base and shape: `cov[D]` → 'cov', ['D', 'D']; `simplex[K]` → ['K']. */
+  readonly element: TypeBase;
+  readonly shape: readonly DimEntry[];
+  /** The closed-form M-step rule id (a key of `closedFormUpdates`). */
+  readonly rule: string;
+  /** The factor (index into `factors`) and argument whose value the param is. */
+  readonly factor: number;
+  readonly argument: string;
+  readonly prior?: FitPrior;
+}
+
+export interface FitProgram {
+  /** The model's name. */
+  readonly model: string;
+  /** The item plate: the loop index and the size it runs over (`n` over `N`). */
+  readonly plate: { readonly index: string; readonly size: DimEntry };
+  /** The latents enumerated jointly per item; S = Π states. Empty for a model without latents. */
+  readonly latents: readonly FitLatent[];
+  readonly factors: readonly FitFactor[];
+  /** In declaration order. */
+  readonly params: readonly FitParam[];
+  /** `log-likelihood`, or `log-posterior` when some param has a prior. */
+  readonly objective: 'log-likelihood' | 'log-posterior';
+  /** The E-step strategy, for the result (`enumerate`, or `direct` without latents). */
+  readonly strategy: string;
+}

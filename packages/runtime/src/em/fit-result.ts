@@ -1,0 +1,43 @@
+/**
+ * The result of a fit (DESIGN.md, `fit --json`): plain JSON data — numbers, strings, nested
+ * arrays — so that `JSON.parse(JSON.stringify(r))` deep-equals `r`. Params are reshaped from
+ * flat row-major arrays into nested arrays in the declared shape (array dims, then the element's).
+ */
+
+/** A param value: a number, or nested arrays of numbers. */
+export type ParamValue = number | ParamValue[];
+
+export interface FitResult {
+  readonly model: string;
+  /** The E-step strategy (`enumerate`; `direct` without latents). */
+  readonly strategy: string;
+  /** The observed-data log-likelihood at the returned params. */
+  readonly logLik: number;
+  /** What EM maximised: the log-likelihood, plus the log prior for MAP. */
+  readonly objective: number;
+  /** M-steps of the kept run. */
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly params: Readonly<Record<string, ParamValue>>;
+  readonly aic: number;
+  readonly bic: number;
+  readonly icl: number;
+  readonly nParams: number;
+  readonly nObs: number;
+  /** The objective at the initial params, then after each M-step, of the kept run. */
+  readonly history: readonly number[];
+  readonly warnings: readonly string[];
+}
+
+/** Nests a flat row-major array into `shape` (a number when the shape is empty). */
+export function nestValues(flat: ArrayLike<number>, shape: readonly number[], offset = 0): ParamValue {
+  if (shape.length === 0) return flat[offset]!;
+  const [first, ...rest] = shape as [number, ...number[]];
+  const stride = rest.reduce((a, b) => a * b, 1);
+  return Array.from({ length: first }, (_, i) => nestValues(flat, rest, offset + i * stride));
+}
+
+/** Flattens a number or nested arrays into row-major order. */
+export function flattenValue(value: ParamValue): number[] {
+  return typeof value === 'number' ? [value] : value.flatMap(flattenValue);
+}

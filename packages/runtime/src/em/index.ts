@@ -1,0 +1,11 @@
+/** The EM runtime: the driver, the FitProgram and its mixture executor, initialisation and criteria. */
+
+export * from '../kernels/index.js';
+export * from './criteria.js';
+export * from './em-driver.js';
+export * from './fit.js';
+export type * from './fit-program.js';
+export * from './fit-result.js';
+export * from './init.js';
+export * from './mixture.js';
+export * from './mixture-m-step.js';

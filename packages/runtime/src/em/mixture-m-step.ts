@@ -1,0 +1,310 @@
+/**
+ * The M-step of the mixture executor: for each param, the responsibilities are marginalised
+ * onto the latents that select it (all-ones when none select it: tied), turned into the inputs
+ * the rule expects, and handed to `closedFormUpdates[rule]`. Location and probability updates
+ * run first, scale updates (sd, covariance) after them with the new means, as in ECM. An
+ * element with no weight is re-seeded (from a random item, or the pooled scale) with a warning.
+ */
+import { closedFormUpdates } from '../mstep/index.js';
+import type { SdForm } from '../mstep/normal-sd.js';
+import type { GaussianComponent } from '../mstep/types.js';
+import type { EmStepContext } from './em-driver.js';
+import { constantValues, elementOf, type Mixture, type MixtureParam, type ParamValues, saveParams } from './mixture.js';
+
+export interface MStepOptions {
+  /** Added to covariance diagonals and to variances (default 1e-6, as scikit-learn). */
+  readonly regCovar: number;
+}
+
+/** A total weight below this is an empty element. */
+const EMPTY = 1e-12;
+
+const scaleRules = new Set(['normal-sd', 'mv-normal-covariance', 'inv-wishart-map']);
+
+/** The closed-form rules this M-step can execute (the lowering refuses plans with any other). */
+export const mixtureRules: ReadonlySet<string> = new Set([
+  'categorical-probabilities',
+  'dirichlet-map',
+  'multinomial-probabilities',
+  'mv-normal-mean',
+  'poisson-rate',
+  'bernoulli-probability',
+  'exponential-rate',
+  'normal-mean',
+  'binomial-probability',
+  'gamma-rate',
+  'beta-map',
+  'gamma-map',
+  'normal-mean-map',
+  ...scaleRules,
+]);
+
+/** Rules whose update reads the factor's mean argument (which must then not vary per item). */
+export const mixtureScaleRules: ReadonlySet<string> = scaleRules;
+
+/** The value of a constant prior argument (a number, or a vector / matrix). */
+function priorArg(mix: Mixture, p: MixtureParam, k: number): Float64Array {
+  const a = p.spec.prior?.args[k];
+  if (!a) throw new Error(`param ${p.spec.name}: its prior has no argument ${k}`);
+  return constantValues(a, mix.sizes);
+}
+
+/** w[e][i] = Σ_{s: element(s) = e} r[i, s] for the selectors of the param's argument. */
+function elementWeights(mix: Mixture, p: MixtureParam, selectors: readonly string[]): number[][] {
+  const { n, S, resp } = mix;
+  const w = Array.from({ length: p.elements }, () => new Array<number>(n).fill(0));
+  for (let s = 0; s < S; s++) {
+    const we = w[elementOf(mix.latents, selectors, s)]!;
+    for (let i = 0; i < n; i++) we[i]! += resp[i * S + s]!;
+  }
+  return w;
+}
+
+function argumentOf(mix: Mixture, p: MixtureParam) {
+  const factor = mix.factors[p.spec.factor]!;
+  const k = factor.spec.args.findIndex((a) => a.name === p.spec.argument);
+  const source = factor.spec.args[k]?.source;
+  if (source?.kind !== 'param') throw new Error(`param ${p.spec.name} is not argument ${p.spec.argument}`);
+  return { factor, k, selectors: source.selectors };
+}
+
+/** Rows of the factor's child, one per item (plain arrays, as the update rules take them). */
+const rowCache = new WeakMap<object, number[][]>();
+
+function childRows(mix: Mixture, p: MixtureParam): number[][] {
+  const factor = mix.factors[p.spec.factor]!;
+  const cached = rowCache.get(factor);
+  if (cached) return cached;
+  const view = factor.child[0]!;
+  const rows = Array.from({ length: mix.n }, (_, i) =>
+    Array.from(view.values.subarray(i * view.step + view.offset, i * view.step + view.offset + view.size)),
+  );
+  rowCache.set(factor, rows);
+  return rows;
+}
+
+/** A per-item scalar argument of the factor (Binomial's trials, Gamma's shape), by name. */
+function itemArgument(mix: Mixture, p: MixtureParam, name: string): number[] {
+  const f = mix.factors[p.spec.factor]!;
+  const k = f.spec.args.findIndex((a) => a.name === name);
+  const v = f.args[0]![k]!;
+  return Array.from({ length: mix.n }, (_, i) => v.values[v.offset + i * v.step]!);
+}
+
+type ScalarInput = { x: number[]; w: number[]; trials?: number[]; shape?: number[] };
+
+/**
+ * The scalar rules see one coordinate j of a vector child when the param has one entry per
+ * coordinate, or all coordinates pooled when it is a scalar shared by them.
+ */
+function scalarInput(
+  rows: number[][],
+  w: number[],
+  j: number | undefined,
+  extra: Record<string, number[]>,
+): ScalarInput {
+  const out: ScalarInput = { x: [], w: [] };
+  const keys = Object.keys(extra) as ('trials' | 'shape')[];
+  for (const key of keys) out[key] = [];
+  rows.forEach((row, i) => {
+    const coords = j === undefined ? row.keys() : [j];
+    for (const c of coords) {
+      out.x.push(row[c]!);
+      out.w.push(w[i]!);
+      for (const key of keys) out[key]!.push(extra[key]![i]!);
+    }
+  });
+  return out;
+}
+
+/** One element's update for a non-scale rule; `w` are its weights per item. */
+function updateElement(
+  mix: Mixture,
+  p: MixtureParam,
+  e: number,
+  w: number[],
+  rows: number[][],
+): ArrayLike<number> | number {
+  const rule = p.spec.rule;
+  const f = mix.factors[p.spec.factor]!;
+  const family = f.spec.family;
+  switch (rule) {
+    case 'categorical-probabilities':
+    case 'dirichlet-map': {
+      const { selectors } = argumentOf(mix, p);
+      const counts = new Array<number>(p.elementSize).fill(0);
+      if (family === 'Multinomial') {
+        rows.forEach((row, i) => {
+          for (let m = 0; m < row.length; m++) counts[m]! += w[i]! * row[m]!;
+        });
+      } else {
+        for (let s = 0; s < mix.S; s++) {
+          if (elementOf(mix.latents, selectors, s) !== e) continue;
+          const c = f.child[s]!;
+          for (let i = 0; i < mix.n; i++) counts[c.values[c.offset + i * c.step]!]! += mix.resp[i * mix.S + s]!;
+        }
+      }
+      if (rule === 'categorical-probabilities') return closedFormUpdates[rule]({ counts });
+      const alpha = priorArg(mix, p, 0);
+      return closedFormUpdates[rule]({ counts, alpha: counts.map((_, m) => alpha[alpha.length === 1 ? 0 : m]!) });
+    }
+    case 'multinomial-probabilities':
+      return closedFormUpdates[rule]({ x: rows, w });
+    case 'mv-normal-mean':
+      return closedFormUpdates[rule]({ x: rows, w });
+    default:
+      break;
+  }
+  const d = rows[0]?.length ?? 1;
+  const perCoordinate = p.elementSize === d && d > 1;
+  const extra: Record<string, number[]> = {};
+  if (family === 'Binomial') extra.trials = itemArgument(mix, p, 'n');
+  if (rule === 'gamma-rate') extra.shape = itemArgument(mix, p, 'shape');
+  const out = new Float64Array(p.elementSize);
+  for (let j = 0; j < p.elementSize; j++) {
+    const input = scalarInput(rows, w, perCoordinate ? j : undefined, extra);
+    out[j] = scalarUpdate(mix, p, e, j, input);
+  }
+  return out;
+}
+
+function scalarUpdate(mix: Mixture, p: MixtureParam, e: number, j: number, input: ScalarInput): number {
+  const rule = p.spec.rule;
+  const family = mix.factors[p.spec.factor]!.spec.family;
+  switch (rule) {
+    case 'poisson-rate':
+    case 'bernoulli-probability':
+    case 'exponential-rate':
+    case 'normal-mean':
+      return closedFormUpdates[rule](input);
+    case 'binomial-probability':
+      return closedFormUpdates[rule]({ ...input, trials: input.trials ?? [] });
+    case 'gamma-rate':
+      return closedFormUpdates[rule]({ ...input, shape: input.shape ?? [] });
+    case 'beta-map':
+      return closedFormUpdates[rule]({ ...input, a: priorArg(mix, p, 0)[0]!, b: priorArg(mix, p, 1)[0]! });
+    case 'gamma-map':
+      if (family !== 'Poisson' && family !== 'Exponential') throw new Error(`gamma-map on ${family}`);
+      return closedFormUpdates[rule]({
+        ...input,
+        likelihood: family,
+        a: priorArg(mix, p, 0)[0]!,
+        b: priorArg(mix, p, 1)[0]!,
+      });
+    case 'normal-mean-map': {
+      const { factor } = argumentOf(mix, p);
+      const sdView = factor.args[firstStateOf(mix, p, e)]![1]!;
+      const sd = sdView.values[sdView.offset + (sdView.size === 1 ? 0 : j)]!;
+      const priorMean = priorArg(mix, p, 0);
+      const priorSd = priorArg(mix, p, 1);
+      const pick = (v: Float64Array) => v[v.length === 1 ? 0 : j]!;
+      return closedFormUpdates[rule]({ ...input, sd, priorMean: pick(priorMean), priorSd: pick(priorSd) });
+    }
+    default:
+      throw new Error(`rule ${rule} is not executable by the mixture runtime`);
+  }
+}
+
+function firstStateOf(mix: Mixture, p: MixtureParam, e: number): number {
+  const { selectors } = argumentOf(mix, p);
+  for (let s = 0; s < mix.S; s++) if (elementOf(mix.latents, selectors, s) === e) return s;
+  return 0;
+}
+
+/**
+ * A scale element's Gaussian components: the states that share this scale element, grouped by
+ * the mean element they use, each with its summed weights and the (updated) mean.
+ */
+function scaleComponents(mix: Mixture, p: MixtureParam, e: number, pooled: boolean): GaussianComponent[] {
+  const { factor, selectors } = argumentOf(mix, p);
+  const d = factor.child[0]!.size;
+  const groups = new Map<string, { w: number[]; mean: number[] }>();
+  for (let s = 0; s < mix.S; s++) {
+    if (elementOf(mix.latents, selectors, s) !== e) continue;
+    const mv = factor.args[s]![0]!;
+    const key = `${mix.factors.indexOf(factor)}:${mv.offset}:${mv.values.length}`;
+    let g = groups.get(key);
+    if (!g) {
+      const mean = Array.from({ length: d }, (_, j) => mv.values[mv.offset + (mv.size === 1 ? 0 : j)]!);
+      g = { w: new Array<number>(mix.n).fill(0), mean };
+      groups.set(key, g);
+    }
+    for (let i = 0; i < mix.n; i++) g.w[i]! += pooled ? 1 / mix.S : mix.resp[i * mix.S + s]!;
+  }
+  return [...groups.values()];
+}
+
+function updateScale(
+  mix: Mixture,
+  p: MixtureParam,
+  e: number,
+  rows: number[][],
+  options: MStepOptions,
+  pooled: boolean,
+): Float64Array {
+  const components = scaleComponents(mix, p, e, pooled);
+  const rule = p.spec.rule;
+  if (rule === 'normal-sd') {
+    const d = rows[0]?.length ?? 1;
+    const form: SdForm = d === 1 ? 'scalar' : p.elementSize === 1 ? 'spherical' : 'diagonal';
+    const sd = closedFormUpdates[rule]({ x: rows, components, form });
+    const sds = typeof sd === 'number' ? [sd] : sd;
+    return Float64Array.from(sds, (v) => Math.sqrt(v * v + options.regCovar));
+  }
+  const cov =
+    rule === 'inv-wishart-map'
+      ? closedFormUpdates[rule]({ x: rows, components, nu: priorArg(mix, p, 0)[0]!, scale: priorArg(mix, p, 1) })
+      : closedFormUpdates['mv-normal-covariance']({ x: rows, components });
+  const d = Math.round(Math.sqrt(cov.length));
+  for (let j = 0; j < d; j++) cov[j * d + j]! += options.regCovar;
+  return cov;
+}
+
+const isFiniteAll = (v: ArrayLike<number> | number) =>
+  typeof v === 'number' ? Number.isFinite(v) : Array.prototype.every.call(v, Number.isFinite);
+const sum = (w: readonly number[]) => w.reduce((a, b) => a + b, 0);
+
+/** One M-step from the responsibilities in `mix.resp`; returns copies of the new values. */
+export function mStepMixture(mix: Mixture, ctx: EmStepContext, options: MStepOptions): ParamValues {
+  const ordered = [
+    ...mix.params.filter((p) => !scaleRules.has(p.spec.rule)),
+    ...mix.params.filter((p) => scaleRules.has(p.spec.rule)),
+  ];
+  for (const p of ordered) {
+    const { selectors } = argumentOf(mix, p);
+    const rows = childRows(mix, p);
+    const weights = elementWeights(mix, p, selectors);
+    const probability = p.spec.rule === 'categorical-probabilities' || p.spec.rule === 'dirichlet-map';
+    for (let e = 0; e < p.elements; e++) {
+      const w = weights[e]!;
+      const empty = !probability && sum(w) < EMPTY;
+      let value: ArrayLike<number> | number;
+      if (scaleRules.has(p.spec.rule)) {
+        value = updateScale(mix, p, e, rows, options, empty);
+      } else if (empty) {
+        const item = ctx.rng.uniformInt(mix.n);
+        value = updateElement(
+          mix,
+          p,
+          e,
+          w.map((_, i) => (i === item ? 1 : 0)),
+          rows,
+        );
+        ctx.perturb(
+          `iteration ${ctx.iteration}: element ${e} of '${p.spec.name}' has no weight (an empty component): re-seeded from item ${item}; lower the number of components or use more restarts`,
+        );
+      } else {
+        value = updateElement(mix, p, e, w, rows);
+      }
+      if (!isFiniteAll(value)) {
+        ctx.warn(
+          `iteration ${ctx.iteration}: the update of element ${e} of '${p.spec.name}' is not finite; kept its previous value (raise regCovar or lower the number of components)`,
+        );
+        continue;
+      }
+      if (typeof value === 'number') p.values[e * p.elementSize] = value;
+      else p.values.set(value, e * p.elementSize);
+    }
+  }
+  return saveParams(mix);
+}

@@ -1,0 +1,232 @@
+/**
+ * The mixture executor: a `FitProgram` bound to data. Resolves sizes, enumerates the joint
+ * latent states (S = Π states, the first latent slowest), allocates each param as one flat
+ * Float64Array in its declared shape, builds the argument views of every (factor, state) once,
+ * and runs the E-step: sum each factor's kernel into an [n, S] log-density matrix, normalise it
+ * into responsibilities and the log-likelihood, add the log prior of MAP params.
+ */
+import type { BoundData } from '../data/bind-data.js';
+import type { DimEntry } from '../data/data-schema.js';
+import { findDistribution } from '../distributions/registry.js';
+import { type ArgView, constantView, type KernelWork, makeKernelWork } from '../kernels/arg-view.js';
+import { type LogDensityKernel, logDensityKernels } from '../kernels/log-density.js';
+import { normalizeResponsibilities, responsibilityEntropy } from '../kernels/responsibilities.js';
+import type { ConstantValue, FitFactor, FitParam, FitProgram, ValueSource } from './fit-program.js';
+
+export interface MixtureLatent {
+  readonly name: string;
+  readonly states: number;
+  /** s contributes ⌊s / stride⌋ mod states to this latent's state. */
+  readonly stride: number;
+}
+
+export interface MixtureParam {
+  readonly spec: FitParam;
+  readonly dims: readonly number[];
+  readonly shape: readonly number[];
+  /** Entries of one element (Π shape) and number of elements (Π dims). */
+  readonly elementSize: number;
+  readonly elements: number;
+  /** The live values, row-major in the declared shape; updated in place. */
+  readonly values: Float64Array;
+  readonly prior?: { readonly logDensity: (x: number | Float64Array) => number };
+}
+
+export interface MixtureFactor {
+  readonly spec: FitFactor;
+  readonly kernel: LogDensityKernel;
+  /** Per state: the child's view and the arguments' views. */
+  readonly child: readonly ArgView[];
+  readonly args: readonly (readonly ArgView[])[];
+}
+
+export interface Mixture {
+  readonly program: FitProgram;
+  readonly n: number;
+  readonly S: number;
+  readonly latents: readonly MixtureLatent[];
+  readonly params: readonly MixtureParam[];
+  readonly factors: readonly MixtureFactor[];
+  readonly sizes: Readonly<Record<string, number>>;
+  /** shape [n, S]: log densities, then responsibilities after the E-step. */
+  readonly resp: Float64Array;
+  /** shape [n] */
+  readonly itemLogLik: Float64Array;
+  readonly work: KernelWork;
+}
+
+/** Param values by name, as the driver passes them around (copies, never the live arrays). */
+export type ParamValues = Readonly<Record<string, Float64Array>>;
+
+export interface MixtureStats {
+  readonly resp: Float64Array;
+  readonly logLik: number;
+  readonly logPrior: number;
+  readonly entropy: number;
+}
+
+/** A FitProgram that cannot be bound (sizes that disagree with the data): a user-facing message. */
+export class FitSetupError extends Error {}
+
+export function resolveDim(d: DimEntry, sizes: Readonly<Record<string, number>>): number {
+  if (typeof d === 'number') return d;
+  const v = sizes[d];
+  if (v === undefined) throw new FitSetupError(`size '${d}' is not known: give it with --size ${d}=…`);
+  return v;
+}
+
+const product = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
+
+export function constantValues(c: ConstantValue, sizes: Readonly<Record<string, number>>): Float64Array {
+  if (c.kind === 'number') return Float64Array.of(c.value);
+  if (c.kind === 'vector') return Float64Array.from(c.values);
+  const d = resolveDim(c.size, sizes);
+  if (c.fn === 'eye') {
+    const out = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) out[i * d + i] = 1;
+    return out;
+  }
+  return new Float64Array(d).fill(c.fn === 'ones' ? 1 : 0);
+}
+
+/** The state of latent `l` in joint state s. */
+export function stateOf(l: MixtureLatent, s: number): number {
+  return Math.floor(s / l.stride) % l.states;
+}
+
+/** The element chosen by `selectors` in joint state s (row-major over the selectors' states). */
+export function elementOf(latents: readonly MixtureLatent[], selectors: readonly string[], s: number): number {
+  let e = 0;
+  for (const name of selectors) {
+    const l = latents.find((x) => x.name === name);
+    if (!l) throw new Error(`selector '${name}' is not a latent of the group`);
+    e = e * l.states + stateOf(l, s);
+  }
+  return e;
+}
+
+function makeParam(spec: FitParam, sizes: Readonly<Record<string, number>>): MixtureParam {
+  const dims = spec.dims.map((d) => resolveDim(d, sizes));
+  const shape = spec.shape.map((d) => resolveDim(d, sizes));
+  const elementSize = product(shape);
+  const elements = product(dims);
+  const base = { spec, dims, shape, elementSize, elements, values: new Float64Array(elementSize * elements) };
+  if (!spec.prior) return base;
+  const family = findDistribution(spec.prior.family);
+  if (!family) throw new Error(`unknown prior family ${spec.prior.family}`);
+  const args = spec.prior.args.map((a) => {
+    const v = constantValues(a, sizes);
+    return v.length === 1 && a.kind === 'number' ? v[0]! : v;
+  });
+  return { ...base, prior: { logDensity: (x) => family.numerics.logDensity(x, args) } };
+}
+
+function viewOf(
+  source: ValueSource,
+  s: number,
+  mix: Omit<Mixture, 'factors' | 'resp' | 'itemLogLik' | 'work'>,
+  data: BoundData,
+): ArgView {
+  switch (source.kind) {
+    case 'param': {
+      const p = mix.params.find((q) => q.spec.name === source.name);
+      if (!p) throw new Error(`unknown param ${source.name}`);
+      const e = elementOf(mix.latents, source.selectors, s);
+      return { values: p.values, offset: e * p.elementSize, step: 0, size: p.elementSize };
+    }
+    case 'data': {
+      const v = data.variables[source.name];
+      if (!v) throw new FitSetupError(`data '${source.name}' is missing`);
+      if (source.atItem) return { values: v.values, offset: 0, step: v.itemSize, size: v.itemSize };
+      const groups = product(source.selectors.map((name) => mix.latents.find((l) => l.name === name)?.states ?? 1));
+      const size = v.values.length / groups;
+      return { values: v.values, offset: elementOf(mix.latents, source.selectors, s) * size, step: 0, size };
+    }
+    case 'constant':
+      return constantView(constantValues(source.value, mix.sizes));
+    case 'state': {
+      const l = mix.latents.find((x) => x.name === source.latent);
+      if (!l) throw new Error(`unknown latent ${source.latent}`);
+      return constantView(Float64Array.of(stateOf(l, s)));
+    }
+  }
+}
+
+/** Binds a program to data: everything the E- and M-steps need, allocated once. */
+export function prepareMixture(program: FitProgram, data: BoundData): Mixture {
+  const sizes = data.sizes;
+  const n = resolveDim(program.plate.size, sizes);
+  const counts = program.latents.map((l) => resolveDim(l.states, sizes));
+  const S = product(counts);
+  const latents = program.latents.map((l, j) => ({
+    name: l.name,
+    states: counts[j]!,
+    stride: product(counts.slice(j + 1)),
+  }));
+  const params = program.params.map((p) => makeParam(p, sizes));
+  const base = { program, n, S, latents, params, sizes };
+  let maxDim = 1;
+  const factors = program.factors.map((spec): MixtureFactor => {
+    const kernel = logDensityKernels[spec.family];
+    if (!kernel) throw new Error(`no kernel for ${spec.family}`);
+    const child: ArgView[] = [];
+    const args: ArgView[][] = [];
+    for (let s = 0; s < S; s++) {
+      child.push(viewOf(spec.child, s, base, data));
+      args.push(spec.args.map((a) => viewOf(a.source, s, base, data)));
+    }
+    maxDim = Math.max(maxDim, child[0]?.size ?? 1);
+    return { spec, kernel, child, args };
+  });
+  return {
+    ...base,
+    factors,
+    resp: new Float64Array(n * S),
+    itemLogLik: new Float64Array(n),
+    work: makeKernelWork(maxDim),
+  };
+}
+
+/** Copies param values into the live arrays. */
+export function loadParams(mix: Mixture, values: ParamValues): void {
+  for (const p of mix.params) {
+    const v = values[p.spec.name];
+    if (v) p.values.set(v);
+  }
+}
+
+/** Copies of the live param values. */
+export function saveParams(mix: Mixture): Record<string, Float64Array> {
+  return Object.fromEntries(mix.params.map((p) => [p.spec.name, p.values.slice()]));
+}
+
+/** Σ over params with a prior of Σ over their elements of log prior(element). */
+export function logPriorOf(mix: Mixture): number {
+  let total = 0;
+  for (const p of mix.params) {
+    if (!p.prior) continue;
+    for (let e = 0; e < p.elements; e++) {
+      const x =
+        p.spec.shape.length === 0 ? p.values[e]! : p.values.subarray(e * p.elementSize, (e + 1) * p.elementSize);
+      total += p.prior.logDensity(x);
+    }
+  }
+  return total;
+}
+
+/** The E-step at `values`: responsibilities in `mix.resp`, the log-likelihood and the objective. */
+export function eStepMixture(mix: Mixture, values: ParamValues): { objective: number; stats: MixtureStats } {
+  loadParams(mix, values);
+  const { resp, n, S } = mix;
+  resp.fill(0);
+  for (const f of mix.factors) {
+    for (let s = 0; s < S; s++) f.kernel(resp, S, s, n, f.child[s]!, f.args[s]!, mix.work);
+  }
+  const logLik = normalizeResponsibilities(resp, n, S, mix.itemLogLik);
+  const logPrior = logPriorOf(mix);
+  const objective = logLik + logPrior;
+  return {
+    objective: Number.isNaN(objective) ? Number.NEGATIVE_INFINITY : objective,
+    stats: { resp, logLik, logPrior, entropy: responsibilityEntropy(resp) },
+  };
+}
