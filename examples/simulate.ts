@@ -278,6 +278,28 @@ const simulations: Record<string, () => Simulated> = {
     ];
     return { data: { y, merge }, truth: { counts, thetaMle: 0.626821497870982 } };
   },
+
+  /**
+   * Not simulated: the ABO phenotype counts nA = 186, nB = 38, nAB = 13, nO = 284 of the classic
+   * gene-counting example (K. Lange, Applied Probability), one phenotype (A, B, AB, O = 0–3) per
+   * person, and the fixed 0/1 table from genotype (alleles A, B, O = 0–2) to phenotype. The MLE
+   * is that of test/peers/abo/abo.json (gene counting, checked two other ways there).
+   */
+  'abo-blood-groups': () => {
+    const counts = [186, 38, 13, 284];
+    const y = counts.flatMap((c, k) => new Array<number>(c).fill(k));
+    const phenotypeOf = [
+      [0, 2, 0],
+      [2, 1, 1],
+      [0, 1, 3],
+    ];
+    const pheno = phenotypeOf.map((row) => row.map((ph) => range(4).map((k) => (k === ph ? 1 : 0))));
+    const pMle = [0.21359093908950372, 0.05014532886944852, 0.7362637320410478];
+    return {
+      data: { y, pheno },
+      truth: { counts: { A: 186, B: 38, AB: 13, O: 284 }, pMle, logLikMle: -511.57146971620915 },
+    };
+  },
 };
 
 // ---------------------------------------------------------------- writing

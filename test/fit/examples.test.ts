@@ -26,7 +26,9 @@ const runnable = examples.filter(supported);
 
 describe('examples under the enumerate runtime', () => {
   it('supports the finite-mixture examples', () => {
-    expect(runnable).toEqual(expect.arrayContaining(['iris-gmm', 'old-faithful-gmm', 'poisson-mixture-map']));
+    expect(runnable).toEqual(
+      expect.arrayContaining(['abo-blood-groups', 'iris-gmm', 'old-faithful-gmm', 'poisson-mixture-map']),
+    );
   });
 
   it.each(runnable)('%s: the objective never decreases', (name) => {

@@ -2,18 +2,28 @@
  * The work behind `emforge fit`: read and plan the model, lower the plan to the runtime's
  * FitProgram, load and bind the data (JSON or CSV, through data/load-data.ts), run EM and print
  * the result — a short table, or the DESIGN.md JSON object with `--json`; `--out` writes the
- * JSON atomically (a temporary file in the same directory, then a rename). Model, lowering and
- * data problems are diagnostics and exit 1. Loaded only when fit runs.
+ * JSON atomically (a temporary file in the same directory, then a rename), `--posteriors` the
+ * responsibilities (JSON, or CSV by extension) the same way. Model, lowering and data problems
+ * are diagnostics and exit 1, as are `--init FILE` / `--fix FILE` values that do not match the
+ * params. Loaded only when fit runs.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { lowerDataSchema, lowerFitProgram, planSource } from '@emforge/compiler';
 import { type Diagnostic, hasErrors, renderDiagnostics, type SourceFile } from '@emforge/dsl';
-import { type FitResult, fitProgram, type ParamValue } from '@emforge/runtime';
+import {
+  type Accelerator,
+  type EmVariant,
+  type FitResult,
+  fitWithPosteriors,
+  type ParamValue,
+  type Posteriors,
+} from '@emforge/runtime';
 import type { CliIo } from './cli-io.js';
-import { loadData } from './data/index.js';
+import { dataFormatOf, loadData } from './data/index.js';
 import { ExitCode } from './exit-codes.js';
-import { reportInternalError } from './internal-error.js';
+import { type FitOptions, initMethods, makeEmFitOptions } from './fit-options.js';
+import { errorMessage, reportInternalError } from './internal-error.js';
 import { readSource } from './read-source.js';
 
 export interface FitCliOptions {
@@ -23,6 +33,12 @@ export interface FitCliOptions {
   readonly restarts: number;
   readonly maxIter: number;
   readonly tol: number;
+  readonly init?: string;
+  readonly fix?: string;
+  readonly variant?: EmVariant;
+  readonly accelerate?: Accelerator;
+  readonly regCovar?: number;
+  readonly posteriors?: string;
   readonly json?: boolean;
   readonly out?: string;
 }
@@ -64,6 +80,33 @@ export function writeAtomically(path: string, text: string): void {
   }
 }
 
+/** The responsibilities as JSON, or as CSV (`item` then one column per joint state). */
+export function formatPosteriors(model: string, p: Posteriors, format: 'json' | 'csv'): string {
+  if (format === 'json') return `${JSON.stringify({ model, ...p })}\n`;
+  const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+  const lines = [['item', ...p.states].map(quote).join(',')];
+  for (const [i, row] of p.responsibilities.entries()) lines.push([String(i), ...row.map(String)].join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Reads a params JSON file (`--init FILE`, `--fix FILE`); a message when it cannot be read. */
+function readParamsFile(path: string, option: string): { raw?: Record<string, unknown>; problem?: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const methods = option === '--init' ? ` (expected ${initMethods.join(', ')} or a JSON file)` : '';
+    return { problem: `${option} ${path}: cannot read the file${methods}: ${errorMessage(error)}` };
+  }
+  try {
+    const raw: unknown = JSON.parse(text);
+    if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) return { raw: raw as Record<string, unknown> };
+    return { problem: `${option} ${path}: expected a JSON object of param values (or a fit result)` };
+  } catch (error) {
+    return { problem: `${option} ${path}: not valid JSON: ${errorMessage(error)}` };
+  }
+}
+
 export function fitFile(path: string, options: FitCliOptions, io: CliIo): number {
   const model = readSource(path, io);
   if ('diagnostic' in model) {
@@ -92,15 +135,37 @@ export function fitFile(path: string, options: FitCliOptions, io: CliIo): number
       report(io, data.diagnostics, [dataFile.source]);
       return ExitCode.userError;
     }
-    if (!options.json) report(io, [...outcome.diagnostics, ...data.diagnostics], [source, dataFile.source]);
-    const result = fitProgram(lowered.value, data.value, {
+    const isMethod = options.init === undefined || (initMethods as readonly string[]).includes(options.init);
+    const initFile = isMethod || options.init === undefined ? {} : readParamsFile(options.init, '--init');
+    const fixFile = options.fix === undefined ? {} : readParamsFile(options.fix, '--fix');
+    const fitOptions: FitOptions = {
       seed: options.seed,
       restarts: options.restarts,
       maxIter: options.maxIter,
       tol: options.tol,
+      ...(isMethod && options.init !== undefined ? { init: options.init as FitOptions['init'] & string } : {}),
+      ...(initFile.raw ? { init: initFile.raw } : {}),
+      ...(fixFile.raw ? { fixed: fixFile.raw } : {}),
+      ...(options.variant ? { variant: options.variant } : {}),
+      ...(options.accelerate ? { accelerate: options.accelerate } : {}),
+      ...(options.regCovar !== undefined ? { regCovar: options.regCovar } : {}),
+    };
+    const em = makeEmFitOptions(lowered.value, data.value.sizes, fitOptions, {
+      init: `--init ${options.init}`,
+      fixed: `--fix ${options.fix}`,
     });
+    const problems = [initFile.problem, fixFile.problem, ...em.problems].filter((p) => p !== undefined);
+    if (problems.length > 0 || !em.value) {
+      io.stderr(problems.map((p) => `error: ${p}\n`).join(''));
+      return ExitCode.userError;
+    }
+    if (!options.json) report(io, [...outcome.diagnostics, ...data.diagnostics], [source, dataFile.source]);
+    const { result, posteriors } = fitWithPosteriors(lowered.value, data.value, em.value);
     const json = `${JSON.stringify(result, null, 2)}\n`;
     if (options.out !== undefined) writeAtomically(options.out, json);
+    if (options.posteriors !== undefined) {
+      writeAtomically(options.posteriors, formatPosteriors(result.model, posteriors, dataFormatOf(options.posteriors)));
+    }
     io.stdout(options.json ? json : formatFitText(result));
     return ExitCode.ok;
   } catch (error) {

@@ -10,3 +10,4 @@ export * from './random/index.js';
 
 export const runtimeVersion = '0.1.0';
 export * from './em/index.js';
+export * from './sample/index.js';

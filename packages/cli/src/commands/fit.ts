@@ -30,6 +30,15 @@ function parseNumber(kind: 'integer' | 'positive-integer' | 'non-negative') {
   };
 }
 
+/** A value from a fixed list (`--variant em|hard|stochastic`). */
+function parseChoice(choices: readonly string[]) {
+  return (value: string): string => {
+    if (!choices.includes(value))
+      throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, not '${value}'`);
+    return value;
+  };
+}
+
 export const fitCommand: CliCommand = {
   name: 'fit',
   register(program: Command, ctx): Command {
@@ -48,14 +57,39 @@ export const fitCommand: CliCommand = {
         parseNumber('non-negative'),
         1e-8,
       )
+      .option(
+        '--init <method|file>',
+        'initialisation: kmeans++ (default), random (responsibilities), random-points, or a JSON file of param values',
+      )
+      .option('--fix <file>', 'a JSON file of param values held fixed (not estimated, not counted in AIC/BIC)')
+      .option(
+        '--variant <name>',
+        'em, hard (classification EM) or stochastic',
+        parseChoice(['em', 'hard', 'stochastic']),
+      )
+      .option(
+        '--accelerate <name>',
+        'squarem: SQUAREM acceleration (with --variant em)',
+        parseChoice(['squarem', 'none']),
+      )
+      .option('--reg-covar <x>', 'added to covariance diagonals and variances', parseNumber('non-negative'), 1e-6)
+      .option('--posteriors <file>', 'write the responsibilities per item and latent state (JSON, or CSV by extension)')
       .option('--json', 'print the result as one JSON object')
       .option('--out <file>', 'also write the JSON result to this file (atomically)')
       .addHelpText(
         'after',
-        '\nExit codes: 0 fitted, 1 the model or the data has errors (or the runtime cannot run\n' +
+        '\nWith --accelerate squarem one iteration is one SQUAREM cycle (about 3 EM steps; the\n' +
+          'result reports both as iterations and emSteps).\n' +
+          '\nExit codes: 0 fitted, 1 the model or the data has errors (or the runtime cannot run\n' +
           '            this model yet), 2 usage error, 70 internal error in emforge (please report it).',
       );
     command.action(async (file: string, options: FitCliOptions) => {
+      if (options.accelerate === 'squarem' && (options.variant ?? 'em') !== 'em') {
+        command.error(`error: --accelerate squarem works with --variant em only, not '${options.variant}'`, {
+          exitCode: 2,
+          code: 'emforge.usage',
+        });
+      }
       const { fitFile } = await import('../fit-file.js');
       ctx.finish(fitFile(file, options, ctx.io));
     });

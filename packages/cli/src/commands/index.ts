@@ -6,7 +6,8 @@ import { checkCommand } from './check.js';
 import type { CliCommand } from './command.js';
 import { explainCommand } from './explain.js';
 import { fitCommand } from './fit.js';
+import { sampleCommand } from './sample.js';
 
 export type { CliCommand, CommandContext } from './command.js';
 
-export const commands: readonly CliCommand[] = [checkCommand, explainCommand, fitCommand];
+export const commands: readonly CliCommand[] = [checkCommand, explainCommand, fitCommand, sampleCommand];

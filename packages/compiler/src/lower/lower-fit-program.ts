@@ -57,6 +57,13 @@ function lowerFactor(f: Factor, ctx: ItemContext): FitFactor {
     throw new Unsupported(`'${f.target}' is not an observation or a latent at the item`, f.stmt.span);
   }
   const args = f.args.map((a) => ({ name: a.name, source: source(a.expr, `argument '${a.name}'`) }));
+  const constant = args.find((a) => a.source.kind === 'constant');
+  if ((ctx.inner ?? []).length > 0 && constant) {
+    throw new Unsupported(
+      `argument '${constant.name}' of '${f.target}' does not depend on the inner loop index`,
+      f.stmt.span,
+    );
+  }
   return { family: f.family, child, args, text: `${f.target} ~ ${f.family}(${f.args.map((a) => a.text).join(', ')})` };
 }
 
@@ -74,13 +81,29 @@ function lowerParams(
       throw new Unsupported(`param '${pp.name}' needs a ${pp.update} M-step (${pp.rule})`, pp.at ?? span);
     }
     if (!mixtureRules.has(pp.rule)) throw new Unsupported(`param '${pp.name}' uses the update rule '${pp.rule}'`, span);
-    if (pp.factors.length !== 1)
+    const pooled = pp.rule === 'categorical-probabilities' || pp.rule === 'dirichlet-map';
+    if (pp.factors.length !== 1 && !pooled)
       throw new Unsupported(`param '${pp.name}' appears in ${pp.factors.length} likelihood statements`, span);
-    const factor = factorIds.indexOf(pp.factors[0]!);
-    const fit = factors[factor];
-    const args = fit?.args.filter((a) => a.source.kind === 'param' && a.source.name === pp.name) ?? [];
-    if (!fit || args.length !== 1)
-      throw new Unsupported(`param '${pp.name}' is not exactly one argument of its statement`, span);
+    const uses = pp.factors.map((id) => {
+      const index = factorIds.indexOf(id);
+      const fit = factors[index];
+      const args = fit?.args.filter((a) => a.source.kind === 'param' && a.source.name === pp.name) ?? [];
+      if (!fit || args.length !== 1 || fit.family !== factors[factorIds.indexOf(pp.factors[0]!)]?.family)
+        throw new Unsupported(`param '${pp.name}' is not exactly one argument of its statement`, span);
+      return { factor: index, argument: args[0]!.name };
+    });
+    const factor = uses[0]!.factor;
+    const fit = factors[factor]!;
+    if (uses.length > 1) {
+      // Pooled counts need the same element layout in every statement: equal selectors, no inner loops.
+      const selectorsOf = (u: { factor: number; argument: string }) => {
+        const source = factors[u.factor]?.args.find((a) => a.name === u.argument)?.source;
+        return source?.kind === 'param' ? source.selectors.join(',') : undefined;
+      };
+      const inner = pp.factors.some((id) => (graph.factors.get(id)?.plates.length ?? 1) > 1);
+      if (fit.family !== 'Categorical' || inner || uses.some((u) => selectorsOf(u) !== selectorsOf(uses[0]!)))
+        throw new Unsupported(`param '${pp.name}' appears in ${uses.length} ${fit.family} statements`, span);
+    }
     const mean = fit.args[0]?.source;
     if (mixtureScaleRules.has(pp.rule) && mean?.kind === 'data' && mean.atItem) {
       throw new Unsupported(`the scale '${pp.name}' has a mean that varies per item`, span);
@@ -97,7 +120,8 @@ function lowerParams(
       shape,
       rule: pp.rule,
       factor,
-      argument: args[0]!.name,
+      argument: uses[0]!.argument,
+      ...(uses.length > 1 ? { alsoIn: uses.slice(1) } : {}),
     };
     if (!pp.prior) return base;
     const prior = graph.factors.get(pp.prior.factor);
@@ -129,15 +153,20 @@ function lower(outcome: Required<Pick<PlanOutcome, 'plan' | 'graph' | 'checked'>
   if (!plate?.size) throw new Unsupported('the model has no plate of independent items', likelihood[0]?.stmt.span);
   for (const f of likelihood) {
     const p = f.plates[0];
+    const inner = f.plates.slice(1);
     if (
-      f.plates.length !== 1 ||
       p?.size !== plate.size ||
-      p.ragged ||
-      p.offset ||
-      f.indices.length !== 1 ||
-      f.indices[0] !== p.index
+      f.plates.some((q) => q.ragged || q.offset || !q.size) ||
+      f.indices.length !== f.plates.length ||
+      f.indices.some((index, m) => index !== f.plates[m]!.index)
     ) {
       throw new Unsupported(`'${f.target}' is not one item of the plate over '${plate.size}'`, f.stmt.span);
+    }
+    if (inner.length > 0 && f.family !== 'Categorical') {
+      throw new Unsupported(
+        `'${f.target} ~ ${f.family}' sits in an inner loop; only Categorical observations can (write a vector observation instead)`,
+        f.stmt.span,
+      );
     }
   }
   const latents = plan.latents.map((l): FitLatent => {
@@ -146,7 +175,14 @@ function lower(outcome: Required<Pick<PlanOutcome, 'plan' | 'graph' | 'checked'>
     return { name: l.name, states: dimEntry(v.type?.categories, `latent '${l.name}'`) };
   });
   const latentNames = new Set(latents.map((l) => l.name));
-  const factors = likelihood.map((f) => lowerFactor(f, { checked, index: f.plates[0]!.index, latents: latentNames }));
+  const factors = likelihood.map((f) =>
+    lowerFactor(f, {
+      checked,
+      index: f.plates[0]!.index,
+      latents: latentNames,
+      inner: f.plates.slice(1).map((q) => ({ index: q.index, size: q.size! })),
+    }),
+  );
   const params = lowerParams(
     outcome,
     likelihood.map((f) => f.id),

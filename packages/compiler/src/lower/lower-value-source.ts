@@ -1,7 +1,10 @@
 /**
  * Lowers one expression of a factor inside the item plate to the runtime's `ValueSource`: a
  * constant, a param (whole or chosen by latents of the item: `mu[z[n]]`), a data variable (at
- * the item, whole, or chosen by latents), or a latent's own state. Anything else (arithmetic,
+ * the item, whole, or chosen by latents), or a latent's own state. Inside inner loops of the
+ * item (`for j in J { x[n][j] ~ Categorical(prob[z[n]][j]) }`) the inner indices must come last,
+ * in loop order, each over the whole dimension it indexes: the value is then the whole
+ * sub-array (`x[n]`, `prob[z[n]]`) and the kernel runs over it elementwise. Anything else (arithmetic,
  * function calls other than zeros/ones/eye of a size, lets) is an obstacle, returned as a
  * sentence for the "not supported by the runtime yet" diagnostic.
  */
@@ -43,11 +46,15 @@ export interface ItemContext {
   readonly index: string;
   /** The latents enumerated per item. */
   readonly latents: ReadonlySet<string>;
+  /** Plain loops nested inside the item plate, outermost first (`j` over `J`). */
+  readonly inner?: readonly { readonly index: string; readonly size: string }[];
 }
 
 /** What one index expression is: the item index, or a latent at the item (`z[n]`). */
-function lowerIndex(e: Expr, ctx: ItemContext): 'item' | { latent: string } | undefined {
+function lowerIndex(e: Expr, ctx: ItemContext): 'item' | { latent: string } | { inner: number } | undefined {
   if (e.kind === 'NameRef' && e.name === ctx.index) return 'item';
+  const inner = e.kind === 'NameRef' ? (ctx.inner ?? []).findIndex((p) => p.index === e.name) : -1;
+  if (inner >= 0) return { inner };
   if (e.kind === 'Index' && e.target.kind === 'NameRef' && ctx.latents.has(e.target.name) && e.indices.length === 1) {
     const [i] = e.indices;
     if (i?.kind === 'NameRef' && i.name === ctx.index) return { latent: e.target.name };
@@ -75,21 +82,41 @@ export function lowerValueSource(e: Expr, ctx: ItemContext): Lowered<ValueSource
   if (lowered.some((i) => i === undefined)) {
     return obstacle(`'${text}' is indexed by something other than the item index '${ctx.index}' or a latent at it`);
   }
-  const atItem = lowered.filter((i) => i === 'item').length;
-  const selectors = lowered.flatMap((i) => (typeof i === 'object' ? [i.latent] : []));
+  const inner = ctx.inner ?? [];
+  const innerAt = lowered.flatMap((i) => (typeof i === 'object' && 'inner' in i ? [i.inner] : []));
+  const outer = lowered.slice(0, lowered.length - innerAt.length);
   const name = base.name;
+  if (innerAt.length > 0) {
+    // The inner indices: all of them, last, in loop order, each over the whole dimension it indexes.
+    const dims = symbol.decl.dims.slice(outer.length);
+    const whole =
+      innerAt.length === inner.length &&
+      innerAt.every((k, m) => k === m) &&
+      outer.every((i) => !(typeof i === 'object' && 'inner' in i)) &&
+      dims.length === inner.length &&
+      dims.every((d, m) => d.kind === 'NameRef' && d.name === inner[m]!.size);
+    if (!whole) {
+      const loops = inner.map((p) => `'${p.index}'`).join(', ');
+      return obstacle(`'${text}' is not indexed last by the inner loop indices ${loops}, over whole dimensions`);
+    }
+  } else if (inner.length > 0 && symbol.role !== 'latent') {
+    return obstacle(`'${text}' does not depend on the inner loop index '${inner[0]!.index}'`);
+  }
+  const atItem = outer.filter((i) => i === 'item').length;
+  const selectors = outer.flatMap((i) => (typeof i === 'object' && 'latent' in i ? [i.latent] : []));
   switch (symbol.role) {
     case 'latent':
-      if (atItem === 1 && lowered.length === 1 && ctx.latents.has(name))
+      if (atItem === 1 && lowered.length === 1 && innerAt.length === 0 && ctx.latents.has(name))
         return { value: { kind: 'state', latent: name } };
       return obstacle(`'${text}' uses latent '${name}' in a way the runtime cannot evaluate yet`);
     case 'data':
-      if (atItem === 1 && lowered.length === 1) return { value: { kind: 'data', name, atItem: true, selectors: [] } };
-      if (atItem === 0 && selectors.length === lowered.length)
+      if (atItem === 1 && outer.length === 1) return { value: { kind: 'data', name, atItem: true, selectors: [] } };
+      if (atItem === 0 && selectors.length === outer.length)
         return { value: { kind: 'data', name, atItem: false, selectors } };
       return obstacle(`'${text}' indexes data '${name}' in a way the runtime cannot read yet`);
     case 'param':
-      if (atItem === 0 && selectors.length === symbol.arrayRank) return { value: { kind: 'param', name, selectors } };
+      if (atItem === 0 && selectors.length + innerAt.length === symbol.arrayRank)
+        return { value: { kind: 'param', name, selectors } };
       return obstacle(`'${text}' indexes param '${name}' other than by latents choosing one whole element`);
   }
 }

@@ -67,6 +67,12 @@ export interface FitParam {
   /** The factor (index into `factors`) and argument whose value the param is. */
   readonly factor: number;
   readonly argument: string;
+  /**
+   * Further statements the param is an argument of (`a1[n] ~ Categorical(p)` and
+   * `a2[n] ~ Categorical(p)`): their expected counts are pooled with the first one's. Only for
+   * the categorical-probability rules.
+   */
+  readonly alsoIn?: readonly { readonly factor: number; readonly argument: string }[];
   readonly prior?: FitPrior;
 }
 

@@ -13,10 +13,15 @@ export interface FitResult {
   readonly strategy: string;
   /** The observed-data log-likelihood at the returned params. */
   readonly logLik: number;
-  /** What EM maximised: the log-likelihood, plus the log prior for MAP. */
+  /**
+   * What EM maximised: the log-likelihood, plus the log prior for MAP; for hard EM the
+   * classification log-likelihood Σ_n max_s log p(x_n, s) (plus the log prior).
+   */
   readonly objective: number;
-  /** M-steps of the kept run. */
+  /** Iterations of the kept run: M-steps, or SQUAREM cycles. */
   readonly iterations: number;
+  /** EM maps (M-steps) the kept run spent: `iterations`, or about 3 per SQUAREM cycle. */
+  readonly emSteps: number;
   readonly converged: boolean;
   readonly params: Readonly<Record<string, ParamValue>>;
   readonly aic: number;

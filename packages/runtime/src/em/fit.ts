@@ -1,6 +1,8 @@
 /**
  * `fitProgram(program, data, options)`: runs EM on a `FitProgram` bound to data — the mixture
- * executor's hooks in the generic driver — and assembles the `FitResult`.
+ * executor's hooks in the generic driver — and assembles the `FitResult`. `fitWithPosteriors`
+ * also returns the responsibilities at the returned params. Fixed params are loaded before
+ * initialisation, skipped by the M-step and not counted as free.
  */
 import type { BoundData } from '../data/bind-data.js';
 import { computeCriteria, countParams } from './criteria.js';
@@ -8,8 +10,19 @@ import { type EmHooks, type EmOptions, runEm } from './em-driver.js';
 import type { FitProgram } from './fit-program.js';
 import { type FitResult, flattenValue, nestValues, type ParamValue } from './fit-result.js';
 import { type InitMethod, initializeMixture } from './init.js';
-import { eStepMixture, type MixtureStats, type ParamValues, prepareMixture } from './mixture.js';
+import {
+  eStepMixture,
+  FitSetupError,
+  loadParams,
+  type Mixture,
+  type MixtureStats,
+  type ParamValues,
+  prepareMixture,
+  stateOf,
+} from './mixture.js';
 import { mStepMixture } from './mixture-m-step.js';
+import { makeUnconstrained } from './unconstrained.js';
+import { assignResponsibilities } from './variants.js';
 
 export interface EmFitOptions extends EmOptions {
   /** Added to covariance diagonals and variances after each M-step (default 1e-6). */
@@ -17,39 +30,88 @@ export interface EmFitOptions extends EmOptions {
   readonly initMethod?: InitMethod;
   /** Initial values of some or all params, in their declared (nested) shape. */
   readonly init?: Readonly<Record<string, ParamValue>>;
+  /** Params held at these values (their M-step skipped; not free in AIC/BIC). */
+  readonly fixed?: Readonly<Record<string, ParamValue>>;
 }
 
-export function fitProgram(program: FitProgram, data: BoundData, options: EmFitOptions = {}): FitResult {
-  const mix = prepareMixture(program, data);
-  const mstep = { regCovar: options.regCovar ?? 1e-6 };
+/** Responsibilities per item and joint latent state, at the returned params. */
+export interface Posteriors {
+  readonly latents: readonly string[];
+  /** One name per joint state: `z=0`, or `a=0,b=1` for several latents (the first slowest). */
+  readonly states: readonly string[];
+  /** shape [n][S] */
+  readonly responsibilities: readonly (readonly number[])[];
+}
+
+function flatValues(program: FitProgram, given: Readonly<Record<string, ParamValue>>, what: string) {
   const values: Record<string, Float64Array> = {};
-  for (const [name, v] of Object.entries(options.init ?? {})) {
+  for (const [name, v] of Object.entries(given)) {
     if (!program.params.some((p) => p.name === name))
-      throw new Error(`init: '${name}' is not a param of ${program.model}`);
+      throw new FitSetupError(`${what}: '${name}' is not a param of ${program.model}`);
     values[name] = Float64Array.from(flattenValue(v));
   }
-  const hooks: EmHooks<ParamValues, MixtureStats> = {
-    initialize: (ctx) =>
-      initializeMixture(
+  return values;
+}
+
+function mixtureHooks(mix: Mixture, options: EmFitOptions): EmHooks<ParamValues, MixtureStats> {
+  const fixed = flatValues(mix.program, options.fixed ?? {}, 'fixed');
+  const given = { ...flatValues(mix.program, options.init ?? {}, 'init'), ...fixed };
+  for (const p of mix.params) {
+    const v = given[p.spec.name];
+    if (v && v.length !== p.values.length)
+      throw new FitSetupError(`'${p.spec.name}' has ${v.length} values, expected ${p.values.length}`);
+  }
+  const mstep = { regCovar: options.regCovar ?? 1e-6, fixed: new Set(Object.keys(fixed)) };
+  const unconstrained = makeUnconstrained(mix, fixed);
+  return {
+    initialize: (ctx) => {
+      loadParams(mix, given);
+      return initializeMixture(
         mix,
         ctx,
-        options.initMethod ? { ...mstep, values, method: options.initMethod } : { ...mstep, values },
-      ),
-    eStep: (params) => eStepMixture(mix, params),
+        options.initMethod ? { ...mstep, values: given, method: options.initMethod } : { ...mstep, values: given },
+      );
+    },
+    eStep: (params, assign) => {
+      const e = eStepMixture(mix, params);
+      if (!assign || assign.assignment === 'soft') return e;
+      const gap = assignResponsibilities(mix.resp, mix.n, mix.S, assign.assignment, assign.rng);
+      return { ...e, objective: Number.isNaN(e.objective + gap) ? Number.NEGATIVE_INFINITY : e.objective + gap };
+    },
     mStep: (_stats, ctx) => mStepMixture(mix, ctx, mstep),
+    unconstrain: (params) => unconstrained.unconstrain(params),
+    constrain: (u) => unconstrained.constrain(u),
   };
-  const { best } = runEm(hooks, options);
-  const shapes = mix.params.map((p) => ({ element: p.spec.element, dims: p.dims, shape: p.shape }));
-  const nParams = countParams(shapes);
-  const criteria = computeCriteria(best.stats.logLik, nParams, mix.n, best.stats.entropy);
+}
+
+/** The names of the joint states, `z=0` or `a=0,b=1`. */
+export function stateNames(mix: Mixture): string[] {
+  return Array.from({ length: mix.S }, (_, s) =>
+    mix.latents.length === 0 ? 'item' : mix.latents.map((l) => `${l.name}=${stateOf(l, s)}`).join(','),
+  );
+}
+
+/** Fits and returns the result with the responsibilities (soft, whatever the variant) at its params. */
+export function fitWithPosteriors(
+  program: FitProgram,
+  data: BoundData,
+  options: EmFitOptions = {},
+): { result: FitResult; posteriors: Posteriors } {
+  const mix = prepareMixture(program, data);
+  const { best } = runEm(mixtureHooks(mix, options), options);
+  const free = mix.params.filter((p) => options.fixed?.[p.spec.name] === undefined);
+  const nParams = countParams(free.map((p) => ({ element: p.spec.element, dims: p.dims, shape: p.shape })));
+  const soft = eStepMixture(mix, best.params);
+  const criteria = computeCriteria(soft.stats.logLik, nParams, mix.n, soft.stats.entropy);
   const params: Record<string, ParamValue> = {};
   for (const p of mix.params) params[p.spec.name] = nestValues(best.params[p.spec.name]!, [...p.dims, ...p.shape]);
-  return {
+  const result: FitResult = {
     model: program.model,
     strategy: program.strategy,
-    logLik: best.stats.logLik,
+    logLik: soft.stats.logLik,
     objective: best.objective,
     iterations: best.iterations,
+    emSteps: best.emSteps,
     converged: best.converged,
     params,
     ...criteria,
@@ -58,4 +120,15 @@ export function fitProgram(program: FitProgram, data: BoundData, options: EmFitO
     history: best.history,
     warnings: best.warnings,
   };
+  const responsibilities = Array.from({ length: mix.n }, (_, i) =>
+    Array.from(mix.resp.subarray(i * mix.S, (i + 1) * mix.S)),
+  );
+  return {
+    result,
+    posteriors: { latents: mix.latents.map((l) => l.name), states: stateNames(mix), responsibilities },
+  };
+}
+
+export function fitProgram(program: FitProgram, data: BoundData, options: EmFitOptions = {}): FitResult {
+  return fitWithPosteriors(program, data, options).result;
 }

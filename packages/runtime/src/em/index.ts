@@ -1,6 +1,7 @@
 /** The EM runtime: the driver, the FitProgram and its mixture executor, initialisation and criteria. */
 
 export * from '../kernels/index.js';
+export * from './accelerators.js';
 export * from './criteria.js';
 export * from './em-driver.js';
 export * from './fit.js';
@@ -9,3 +10,6 @@ export * from './fit-result.js';
 export * from './init.js';
 export * from './mixture.js';
 export * from './mixture-m-step.js';
+export * from './param-values.js';
+export * from './unconstrained.js';
+export * from './variants.js';

@@ -2,7 +2,8 @@
  * Initialisation of the mixture executor: k-means++ seeding on the data of the first Gaussian
  * factor whose mean a single latent selects (every item assigned to its nearest seed, then an
  * M-step: cluster weights, means and covariances), else random responsibilities (Dirichlet(1)
- * per item) followed by an M-step; user-given values override what they name.
+ * per item) followed by an M-step; `random-points` seeds with distinct random items instead of
+ * k-means++; user-given values override what they name.
  */
 import { sampleDirichlet } from '../random/continuous.js';
 import type { RandomStream } from '../random/stream.js';
@@ -10,7 +11,24 @@ import type { EmStepContext } from './em-driver.js';
 import { type Mixture, type ParamValues, stateOf } from './mixture.js';
 import { type MStepOptions, mStepMixture } from './mixture-m-step.js';
 
-export type InitMethod = 'kmeans++' | 'random';
+export type InitMethod = 'kmeans++' | 'random' | 'random-points';
+
+/** Distinct random items as seeds (Forgy), drawn with the run's stream. */
+export function randomPoints(_x: Float64Array, n: number, _d: number, k: number, rng: RandomStream): number[] {
+  const seeds: number[] = [];
+  while (seeds.length < Math.min(k, n)) {
+    const i = rng.uniformInt(n);
+    if (!seeds.includes(i)) seeds.push(i);
+  }
+  return seeds;
+}
+
+/** How each seeding method picks its seed items; `random` has none (random responsibilities). */
+const seeders: Readonly<Record<InitMethod, typeof kmeansPlusPlus | undefined>> = {
+  'kmeans++': (...args) => kmeansPlusPlus(...args),
+  'random-points': randomPoints,
+  random: undefined,
+};
 
 /** The data and the latent for k-means++: a Gaussian observation whose mean one latent selects. */
 function kmeansTarget(mix: Mixture): { rows: Float64Array; d: number; latent: number } | undefined {
@@ -92,14 +110,65 @@ export interface InitOptions extends MStepOptions {
   readonly values?: ParamValues;
 }
 
+/** Families with finite support, where few distinct values per component are ordinary. */
+const finiteSupport = new Set(['Bernoulli', 'Binomial', 'Categorical', 'Multinomial']);
+
+/** A constant column of vector rows (shape [n, d]) carries no information and has zero variance: a warning. */
+function constantColumns(mix: Mixture, name: string, x: Float64Array, d: number, ctx: EmStepContext): void {
+  if (d < 2 || mix.n < 2) return;
+  for (let j = 0; j < d; j++) {
+    let i = 1;
+    while (i < mix.n && x[i * d + j] === x[j]) i++;
+    if (i < mix.n) continue;
+    ctx.warn(
+      `column ${j} of the data '${name}' is constant (${x[j]}): it has zero variance in every component, so only ` +
+        'regCovar keeps a per-coordinate or full covariance positive definite; drop the column, or raise regCovar',
+    );
+  }
+}
+
+/**
+ * Degenerate data: constant columns; a per-item observation with at most as many distinct rows as the components
+ * of the latent that selects its params (duplicate points, K ≥ the distinct points, one point per
+ * component) leaves components empty, identical or collapsed onto single points. A warning.
+ */
+function warnFewDistinct(mix: Mixture, ctx: EmStepContext): void {
+  for (const f of mix.factors) {
+    const child = f.spec.child;
+    if (child.kind !== 'data' || !child.atItem || finiteSupport.has(f.spec.family)) continue;
+    const selector = f.spec.args.find((a) => a.source.kind === 'param' && a.source.selectors.length === 1)?.source;
+    if (selector?.kind !== 'param') continue;
+    const latent = mix.program.latents.find((l) => l.name === selector.selectors[0]);
+    const k = mix.latents.find((l) => l.name === selector.selectors[0])?.states ?? 1;
+    if (!latent || k < 2) continue;
+    const view = f.child[0]!;
+    const distinct = new Set<string>();
+    for (let i = 0; i < mix.n && distinct.size <= k; i++) {
+      distinct.add(
+        view.values.subarray(i * view.step + view.offset, i * view.step + view.offset + view.size).join(','),
+      );
+    }
+    constantColumns(mix, child.name, view.values, view.size, ctx);
+    if (distinct.size > k) continue;
+    const size = typeof latent.states === 'string' ? latent.states : 'the number of components';
+    ctx.warn(
+      `the data '${child.name}' have only ${distinct.size} distinct ${distinct.size === 1 ? 'value' : 'values'} for ${k} components ` +
+        `(${size === 'the number of components' ? '' : `${size} = ${k}; `}at most one per component): components will be empty, identical ` +
+        `or collapsed onto single points; lower ${size}`,
+    );
+  }
+}
+
 /** Initial parameter values for one restart. */
 export function initializeMixture(mix: Mixture, ctx: EmStepContext, options: InitOptions): ParamValues {
+  warnFewDistinct(mix, ctx);
   const given = options.values ?? {};
   const complete = mix.params.every((p) => given[p.spec.name] !== undefined);
   if (!complete) {
-    const target = options.method === 'random' ? undefined : kmeansTarget(mix);
-    if (target && target.latent >= 0 && mix.n >= mix.latents[target.latent]!.states) {
-      const seeds = kmeansPlusPlus(target.rows, mix.n, target.d, mix.latents[target.latent]!.states, ctx.rng);
+    const seeder = seeders[options.method ?? 'kmeans++'];
+    const target = seeder ? kmeansTarget(mix) : undefined;
+    if (seeder && target && target.latent >= 0 && mix.n >= mix.latents[target.latent]!.states) {
+      const seeds = seeder(target.rows, mix.n, target.d, mix.latents[target.latent]!.states, ctx.rng);
       assignToSeeds(mix, target.rows, target.d, target.latent, seeds);
     } else {
       randomResponsibilities(mix, ctx.rng);

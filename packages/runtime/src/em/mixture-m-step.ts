@@ -3,17 +3,23 @@
  * onto the latents that select it (all-ones when none select it: tied), turned into the inputs
  * the rule expects, and handed to `closedFormUpdates[rule]`. Location and probability updates
  * run first, scale updates (sd, covariance) after them with the new means, as in ECM. An
- * element with no weight is re-seeded (from a random item, or the pooled scale) with a warning.
+ * element with no weight is re-seeded (from a random item, or the pooled scale) with a warning,
+ * once per run (a component whose mixing weight is zero stays empty, and re-seeding it every
+ * iteration would only keep the run from converging). A scale that regCovar alone keeps off
+ * zero (a component collapsed onto one point, a constant column) is kept, with a warning.
  */
 import { closedFormUpdates } from '../mstep/index.js';
 import type { SdForm } from '../mstep/normal-sd.js';
 import type { GaussianComponent } from '../mstep/types.js';
+import type { RandomStream } from '../random/stream.js';
 import type { EmStepContext } from './em-driver.js';
 import { constantValues, elementOf, type Mixture, type MixtureParam, type ParamValues, saveParams } from './mixture.js';
 
 export interface MStepOptions {
   /** Added to covariance diagonals and to variances (default 1e-6, as scikit-learn). */
   readonly regCovar: number;
+  /** Params held at their current values: their update is skipped (`fixed`). */
+  readonly fixed?: ReadonlySet<string>;
 }
 
 /** A total weight below this is an empty element. */
@@ -117,6 +123,25 @@ function scalarInput(
   return out;
 }
 
+/**
+ * Adds the expected category counts of param element e in Categorical factor `factor` (where the
+ * param is argument `argument`) to `counts`. Element e = (the element the selectors choose,
+ * entry j of an inner loop's child) for `x[n][j] ~ Categorical(prob[z[n]][j])`; j = 0 otherwise.
+ */
+function categoricalCounts(mix: Mixture, factor: number, argument: string, e: number, counts: number[]): void {
+  const f = mix.factors[factor]!;
+  const source = f.spec.args.find((a) => a.name === argument)?.source;
+  if (source?.kind !== 'param') throw new Error(`argument ${argument} of ${f.spec.text} is not a param`);
+  const sub = f.child[0]!.size;
+  const j = e % sub;
+  const selected = Math.floor(e / sub);
+  for (let s = 0; s < mix.S; s++) {
+    if (elementOf(mix.latents, source.selectors, s) !== selected) continue;
+    const c = f.child[s]!;
+    for (let i = 0; i < mix.n; i++) counts[c.values[c.offset + i * c.step + j]!]! += mix.resp[i * mix.S + s]!;
+  }
+}
+
 /** One element's update for a non-scale rule; `w` are its weights per item. */
 function updateElement(
   mix: Mixture,
@@ -131,18 +156,14 @@ function updateElement(
   switch (rule) {
     case 'categorical-probabilities':
     case 'dirichlet-map': {
-      const { selectors } = argumentOf(mix, p);
       const counts = new Array<number>(p.elementSize).fill(0);
       if (family === 'Multinomial') {
         rows.forEach((row, i) => {
           for (let m = 0; m < row.length; m++) counts[m]! += w[i]! * row[m]!;
         });
       } else {
-        for (let s = 0; s < mix.S; s++) {
-          if (elementOf(mix.latents, selectors, s) !== e) continue;
-          const c = f.child[s]!;
-          for (let i = 0; i < mix.n; i++) counts[c.values[c.offset + i * c.step]!]! += mix.resp[i * mix.S + s]!;
-        }
+        categoricalCounts(mix, p.spec.factor, p.spec.argument, e, counts);
+        for (const also of p.spec.alsoIn ?? []) categoricalCounts(mix, also.factor, also.argument, e, counts);
       }
       if (rule === 'categorical-probabilities') return closedFormUpdates[rule]({ counts });
       const alpha = priorArg(mix, p, 0);
@@ -234,6 +255,38 @@ function scaleComponents(mix: Mixture, p: MixtureParam, e: number, pooled: boole
   return [...groups.values()];
 }
 
+/** A scale update and, when regCovar alone keeps it off zero, what collapsed. */
+interface ScaleUpdate {
+  readonly value: Float64Array;
+  readonly collapse?: string;
+}
+
+/** Pivots of the elimination of a symmetric PSD matrix: the conditional variances, in order. */
+function pivots(cov: Float64Array, d: number): number[] {
+  const a = cov.slice();
+  const out: number[] = [];
+  for (let k = 0; k < d; k++) {
+    const piv = a[k * d + k]!;
+    out.push(piv);
+    if (!(piv > 0)) continue;
+    for (let i = k + 1; i < d; i++) {
+      const f = a[i * d + k]! / piv;
+      for (let j = k + 1; j < d; j++) a[i * d + j]! -= f * a[k * d + j]!;
+    }
+  }
+  return out;
+}
+
+/** What a scale with these variances (before regCovar) collapsed onto, if anything. */
+function describeCollapse(variances: readonly number[], singular: boolean, regCovar: number): string | undefined {
+  const flat = variances.map((v, j) => (v <= regCovar ? j : -1)).filter((j) => j >= 0);
+  if (flat.length === variances.length) return 'collapsed onto a single point (zero variance)';
+  if (flat.length > 0)
+    return `collapsed in coordinate${flat.length > 1 ? 's' : ''} ${flat.join(', ')} (zero variance there: a constant column, or duplicate points)`;
+  if (singular) return 'collapsed onto a line or plane (a singular covariance: duplicate or collinear points)';
+  return undefined;
+}
+
 function updateScale(
   mix: Mixture,
   p: MixtureParam,
@@ -241,7 +294,7 @@ function updateScale(
   rows: number[][],
   options: MStepOptions,
   pooled: boolean,
-): Float64Array {
+): ScaleUpdate {
   const components = scaleComponents(mix, p, e, pooled);
   const rule = p.spec.rule;
   if (rule === 'normal-sd') {
@@ -249,15 +302,47 @@ function updateScale(
     const form: SdForm = d === 1 ? 'scalar' : p.elementSize === 1 ? 'spherical' : 'diagonal';
     const sd = closedFormUpdates[rule]({ x: rows, components, form });
     const sds = typeof sd === 'number' ? [sd] : sd;
-    return Float64Array.from(sds, (v) => Math.sqrt(v * v + options.regCovar));
+    return {
+      value: Float64Array.from(sds, (v) => Math.sqrt(v * v + options.regCovar)),
+      collapse: describeCollapse(
+        sds.map((v) => v * v),
+        false,
+        options.regCovar,
+      ),
+    };
   }
   const cov =
     rule === 'inv-wishart-map'
       ? closedFormUpdates[rule]({ x: rows, components, nu: priorArg(mix, p, 0)[0]!, scale: priorArg(mix, p, 1) })
       : closedFormUpdates['mv-normal-covariance']({ x: rows, components });
   const d = Math.round(Math.sqrt(cov.length));
+  const variances = Array.from({ length: d }, (_, j) => cov[j * d + j]!);
+  const singular = pivots(cov, d).some((v) => !(v > options.regCovar));
   for (let j = 0; j < d; j++) cov[j * d + j]! += options.regCovar;
-  return cov;
+  return { value: cov, collapse: describeCollapse(variances, singular, options.regCovar) };
+}
+
+/** Warnings already given in a run (keyed by the run's stream): each degenerate element is reported once. */
+const reported = new WeakMap<RandomStream, Set<string>>();
+
+/** True the first time `key` is seen in this run. */
+function firstTime(ctx: EmStepContext, key: string): boolean {
+  let seen = reported.get(ctx.rng);
+  if (!seen) {
+    seen = new Set();
+    reported.set(ctx.rng, seen);
+  }
+  if (seen.has(key)) return false;
+  seen.add(key);
+  return true;
+}
+
+/** `component 2 of 'mu'`, or `'Sigma'` for a tied param; and the size to lower (`K`). */
+function whoAndSize(mix: Mixture, p: MixtureParam, e: number): { who: string; size: string } {
+  const { selectors } = argumentOf(mix, p);
+  const latent = selectors.length === 1 ? mix.program.latents.find((l) => l.name === selectors[0]) : undefined;
+  const size = typeof latent?.states === 'string' ? latent.states : 'the number of components';
+  return { who: selectors.length > 0 ? `component ${e} of '${p.spec.name}'` : `'${p.spec.name}'`, size };
 }
 
 const isFiniteAll = (v: ArrayLike<number> | number) =>
@@ -271,6 +356,7 @@ export function mStepMixture(mix: Mixture, ctx: EmStepContext, options: MStepOpt
     ...mix.params.filter((p) => scaleRules.has(p.spec.rule)),
   ];
   for (const p of ordered) {
+    if (options.fixed?.has(p.spec.name)) continue;
     const { selectors } = argumentOf(mix, p);
     const rows = childRows(mix, p);
     const weights = elementWeights(mix, p, selectors);
@@ -280,8 +366,17 @@ export function mStepMixture(mix: Mixture, ctx: EmStepContext, options: MStepOpt
       const empty = !probability && sum(w) < EMPTY;
       let value: ArrayLike<number> | number;
       if (scaleRules.has(p.spec.rule)) {
-        value = updateScale(mix, p, e, rows, options, empty);
+        const update = updateScale(mix, p, e, rows, options, empty);
+        value = update.value;
+        if (update.collapse && !empty && ctx.iteration > 0 && firstTime(ctx, `collapse:${p.spec.name}:${e}`)) {
+          const { who, size } = whoAndSize(mix, p, e);
+          ctx.warn(
+            `iteration ${ctx.iteration}: ${who} ${update.collapse}; only regCovar = ${options.regCovar} keeps it positive definite, so the likelihood there is as large as regCovar lets it be: raise regCovar, or lower ${size}`,
+          );
+        }
       } else if (empty) {
+        const { who, size } = whoAndSize(mix, p, e);
+        if (!firstTime(ctx, `empty:${p.spec.name}:${e}`)) continue;
         const item = ctx.rng.uniformInt(mix.n);
         value = updateElement(
           mix,
@@ -291,7 +386,7 @@ export function mStepMixture(mix: Mixture, ctx: EmStepContext, options: MStepOpt
           rows,
         );
         ctx.perturb(
-          `iteration ${ctx.iteration}: element ${e} of '${p.spec.name}' has no weight (an empty component): re-seeded from item ${item}; lower the number of components or use more restarts`,
+          `iteration ${ctx.iteration}: ${who} is empty (no item has weight on it): re-seeded from item ${item}; lower ${size}, or use more restarts`,
         );
       } else {
         value = updateElement(mix, p, e, w, rows);

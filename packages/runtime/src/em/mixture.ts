@@ -131,13 +131,19 @@ function viewOf(
     case 'param': {
       const p = mix.params.find((q) => q.spec.name === source.name);
       if (!p) throw new Error(`unknown param ${source.name}`);
-      const e = elementOf(mix.latents, source.selectors, s);
-      return { values: p.values, offset: e * p.elementSize, step: 0, size: p.elementSize };
+      // Selectors choose the leading dims; trailing dims (inner-loop indices) are read whole.
+      const groups = product(source.selectors.map((name) => mix.latents.find((l) => l.name === name)?.states ?? 1));
+      const size = (p.elements / groups) * p.elementSize;
+      return { values: p.values, offset: elementOf(mix.latents, source.selectors, s) * size, step: 0, size };
     }
     case 'data': {
       const v = data.variables[source.name];
       if (!v) throw new FitSetupError(`data '${source.name}' is missing`);
-      if (source.atItem) return { values: v.values, offset: 0, step: v.itemSize, size: v.itemSize };
+      if (source.atItem) {
+        // One item is everything after the plate's dim: `x[N]: real[D]` → D, `x[N][J]: cat[C]` → J.
+        const row = v.offsets ? v.itemSize : product(v.shape.slice(1));
+        return { values: v.values, offset: 0, step: row, size: row };
+      }
       const groups = product(source.selectors.map((name) => mix.latents.find((l) => l.name === name)?.states ?? 1));
       const size = v.values.length / groups;
       return { values: v.values, offset: elementOf(mix.latents, source.selectors, s) * size, step: 0, size };

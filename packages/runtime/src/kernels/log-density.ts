@@ -81,13 +81,24 @@ export function logGamma(x: number, shape: number, rate: number): number {
   return shape * Math.log(rate) + (shape - 1) * Math.log(x) - rate * x - lgamma(shape);
 }
 
-/** Categorical: the child is a category index c (0-based), p has K entries; log p[c]. */
+/**
+ * Categorical: the child is a category index c (0-based), p has K entries; log p[c]. A child of
+ * d > 1 entries (the items of an inner loop, `x[n][j] ~ Categorical(prob[z[n]][j])`) reads p as
+ * d rows of K = p.size / d entries and sums log p[j][c_j]. A zero probability (a 0/1 table given
+ * as data) gives −∞, never NaN.
+ */
 const categorical: LogDensityKernel = (out, S, col, n, child, args) => {
   const p = args[0]!;
+  const d = child.size;
+  const K = p.size / d;
   for (let i = 0; i < n; i++) {
-    const c = child.values[child.offset + i * child.step]!;
-    const pc = Number.isInteger(c) && c >= 0 && c < p.size ? p.values[p.offset + i * p.step + c]! : 0;
-    out[i * S + col]! += pc > 0 ? Math.log(pc) : NEG_INF;
+    let lp = 0;
+    for (let j = 0; j < d; j++) {
+      const c = child.values[child.offset + i * child.step + j]!;
+      const pc = Number.isInteger(c) && c >= 0 && c < K ? p.values[p.offset + i * p.step + j * K + c]! : 0;
+      lp += pc > 0 ? Math.log(pc) : NEG_INF;
+    }
+    out[i * S + col]! += lp;
   }
 };
 

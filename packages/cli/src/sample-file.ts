@@ -1,0 +1,133 @@
+/**
+ * The work behind `emforge sample`: read and plan the model, lower it to the runtime's
+ * FitProgram, read the params (a `fit --json` result — its `params` — or a bare object of
+ * params), bind the data the model reads but never draws (`--data`), draw the data set with the
+ * seeded stream and print it, or write it atomically (temporary file in the same directory, then
+ * a rename; a failed run never touches an existing file). The output is exactly what `fit
+ * --data` reads. Problems with the params name the param and exit 1. Loaded only when sample runs.
+ */
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { lowerDataSchema, lowerFitProgram, planSource } from '@emforge/compiler';
+import { type Diagnostic, hasErrors, renderDiagnostics, type SourceFile } from '@emforge/dsl';
+import {
+  type BoundData,
+  formatSampleJson,
+  inputSchema,
+  inputSizes,
+  SampleError,
+  sampleProgram,
+} from '@emforge/runtime';
+import type { CliIo } from './cli-io.js';
+import { loadData } from './data/index.js';
+import { ExitCode } from './exit-codes.js';
+import { reportInternalError } from './internal-error.js';
+import { readSource } from './read-source.js';
+
+export interface SampleCliOptions {
+  readonly params: string;
+  readonly size: Readonly<Record<string, number>>;
+  readonly seed: number;
+  readonly data?: string;
+  readonly out?: string;
+  readonly latents?: string;
+}
+
+function report(io: CliIo, diagnostics: readonly Diagnostic[], sources: readonly SourceFile[]): void {
+  if (diagnostics.length === 0) return;
+  io.stdout(`${renderDiagnostics(diagnostics, { source: (path) => sources.find((s) => s.path === path) })}\n`);
+}
+
+function errors(io: CliIo, messages: readonly string[]): number {
+  io.stdout(`${messages.map((m) => `error: ${m}`).join('\n')}\n`);
+  return ExitCode.userError;
+}
+
+/** Writes `text` to `path` through a temporary file in the same directory and a rename. */
+function writeAtomically(path: string, text: string): void {
+  const temp = join(dirname(path), `.${process.pid}.${Date.now()}.emforge-tmp`);
+  try {
+    writeFileSync(temp, text);
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The params object of a params file: a fit result's `params`, or the object itself. */
+function parseParams(file: SourceFile): Record<string, unknown> | string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(file.text);
+  } catch (error) {
+    return `${file.path} is not valid JSON: ${(error as Error).message}`;
+  }
+  if (!isRecord(raw)) return `${file.path} must hold a JSON object: a fit result (fit --json) or an object of params`;
+  if (isRecord(raw.params) && 'logLik' in raw) return raw.params;
+  return raw;
+}
+
+export function sampleFile(path: string, options: SampleCliOptions, io: CliIo): number {
+  const model = readSource(path, io);
+  if ('diagnostic' in model) {
+    report(io, [model.diagnostic], []);
+    return ExitCode.userError;
+  }
+  const source = model.source;
+  try {
+    const outcome = planSource(source);
+    if (hasErrors(outcome.diagnostics) || !outcome.plan || !outcome.checked) {
+      report(io, outcome.diagnostics, [source]);
+      return ExitCode.userError;
+    }
+    const lowered = lowerFitProgram(outcome);
+    if (!lowered.value) {
+      report(io, [...outcome.diagnostics, ...lowered.diagnostics], [source]);
+      return ExitCode.userError;
+    }
+    const program = lowered.value;
+    const paramsFile = readSource(options.params, io);
+    if ('diagnostic' in paramsFile) {
+      report(io, [paramsFile.diagnostic], []);
+      return ExitCode.userError;
+    }
+    const params = parseParams(paramsFile.source);
+    if (typeof params === 'string') return errors(io, [params]);
+    const schema = lowerDataSchema(outcome.checked);
+    const needed = inputSchema(program, schema);
+    let inputs: BoundData | undefined;
+    if (options.data !== undefined) {
+      const dataFile = readSource(options.data, io);
+      if ('diagnostic' in dataFile) {
+        report(io, [dataFile.diagnostic], []);
+        return ExitCode.userError;
+      }
+      const bound = loadData(dataFile.source, needed, inputSizes(needed, options.size));
+      if (!bound.value) {
+        report(io, bound.diagnostics, [dataFile.source]);
+        return ExitCode.userError;
+      }
+      inputs = bound.value;
+    } else if (needed.data.length > 0) {
+      const names = needed.data.map((v) => `'${v.name}'`).join(', ');
+      return errors(io, [`${program.model} reads data it does not draw (${names}): give it with --data FILE`]);
+    }
+    const result = sampleProgram(program, schema, params, {
+      seed: options.seed,
+      sizes: options.size,
+      ...(inputs ? { inputs } : {}),
+    });
+    const text = formatSampleJson(result.data);
+    if (options.latents !== undefined) writeAtomically(options.latents, formatSampleJson(result.latents));
+    if (options.out !== undefined) writeAtomically(options.out, text);
+    else io.stdout(text);
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof SampleError) return errors(io, error.problems);
+    reportInternalError(io, error, `sampling ${source.path}`);
+    return ExitCode.internal;
+  }
+}
