@@ -31,10 +31,7 @@ export function makeSlotRule(spec: SlotRuleSpec): UpdateRule {
       if (!occurrences || !first) return undefined;
       return {
         reason: `${spec.parameter} of ${spec.family}, ${howIndexed(first)}: ${typeof spec.what === 'string' ? spec.what : spec.what(first, ctx)} in closed form`,
-        formula: occurrences
-          .map((o) => spec.formula(o, ctx))
-          .filter(unique)
-          .join('; '),
+        formula: poolFormulas(occurrences.map((o) => spec.formula(o, ctx)).filter(unique)),
         statistics: occurrences
           .flatMap((o) => spec.statistics(o, ctx))
           .filter((s, i, all) => all.findIndex((t) => t.name === s.name) === i),
@@ -45,4 +42,39 @@ export function makeSlotRule(spec: SlotRuleSpec): UpdateRule {
 
 function unique(s: string, i: number, all: readonly string[]): boolean {
   return all.indexOf(s) === i;
+}
+
+/**
+ * One update from several statements that share the param (ABO's `p` in `a1[n] ~ Categorical(p)`
+ * and `a2[n] ~ Categorical(p)`): the statistics add up, so `p[m] ∝ S1 + S2` and
+ * `mu = (A1 + A2) / (B1 + B2)`. Formulas that do not share a left side and form are listed.
+ */
+export function poolFormulas(formulas: readonly string[]): string {
+  if (formulas.length <= 1) return formulas[0] ?? '';
+  const parts = formulas.map(splitFormula);
+  const first = parts[0];
+  const same = first && parts.every((p) => p && p.lhs === first.lhs && p.op === first.op);
+  if (!first || !same) return formulas.join('; ');
+  const ps = parts as { lhs: string; op: string; num: string; den?: string }[];
+  if (ps.every((p) => p.den === undefined)) return `${first.lhs} ${first.op} ${ps.map((p) => p.num).join(' + ')}`;
+  if (ps.every((p) => p.den !== undefined)) {
+    return `${first.lhs} ${first.op} (${ps.map((p) => p.num).join(' + ')}) / (${ps.map((p) => p.den).join(' + ')})`;
+  }
+  return formulas.join('; ');
+}
+
+/** `lhs = num / den` or `lhs ∝ num`, split at the operator and at the last top-level ` / `. */
+function splitFormula(formula: string): { lhs: string; op: string; num: string; den?: string } | undefined {
+  const m = /^(.*?) (=|∝) (.*)$/.exec(formula);
+  if (!m) return undefined;
+  const [, lhs = '', op = '=', rhs = ''] = m;
+  let depth = 0;
+  let cut = -1;
+  for (let i = 0; i < rhs.length; i++) {
+    const c = rhs[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (depth === 0 && rhs.startsWith(' / ', i)) cut = i;
+  }
+  return cut < 0 ? { lhs, op, num: rhs } : { lhs, op, num: rhs.slice(0, cut), den: rhs.slice(cut + 3) };
 }
