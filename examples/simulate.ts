@@ -191,6 +191,18 @@ const simulations: Record<string, () => Simulated> = {
     return { data: { y }, truth: { w, rate, z } };
   },
 
+  /** Positive durations from two Gamma sources: shape and rate per component (family-MLE M-step). */
+  'gamma-mixture': () => {
+    const r = new Random(1011);
+    const N = 600;
+    const w = [0.4, 0.6];
+    const shape = [2, 9];
+    const rate = [1, 3];
+    const z = range(N).map(() => r.categorical(w));
+    const y = z.map((k) => round(r.gamma(shape[k] ?? 1, rate[k] ?? 1)));
+    return { data: { y }, truth: { w, shape, rate, z } };
+  },
+
   /** Two hidden groups answering yes/no with different logistic regressions on two covariates. */
   'mixture-logistic': () => {
     const r = new Random(1004);

@@ -27,7 +27,13 @@ const runnable = examples.filter(supported);
 describe('examples under the enumerate runtime', () => {
   it('supports the finite-mixture examples', () => {
     expect(runnable).toEqual(
-      expect.arrayContaining(['abo-blood-groups', 'iris-gmm', 'old-faithful-gmm', 'poisson-mixture-map']),
+      expect.arrayContaining([
+        'abo-blood-groups',
+        'gamma-mixture',
+        'iris-gmm',
+        'old-faithful-gmm',
+        'poisson-mixture-map',
+      ]),
     );
   });
 

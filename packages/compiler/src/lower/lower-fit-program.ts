@@ -12,6 +12,8 @@ import {
   type FitLatent,
   type FitParam,
   type FitProgram,
+  familyMleRule,
+  familyMleUpdates,
   isTypeBase,
   logDensityKernels,
   mixtureRules,
@@ -67,16 +69,76 @@ function lowerFactor(f: Factor, ctx: ItemContext): FitFactor {
   return { family: f.family, child, args, text: `${f.target} ~ ${f.family}(${f.args.map((a) => a.text).join(', ')})` };
 }
 
+type PlanParam = Required<Pick<PlanOutcome, 'plan'>>['plan']['params'][number];
+
+/** True when the runtime has a closed-form rule for the param as planned. */
+function closedForm(pp: PlanParam): boolean {
+  return (pp.update === 'closed-form' || pp.update === 'closed-form-map') && mixtureRules.has(pp.rule);
+}
+
+/**
+ * The factors (indices into `factors`) whose params are all updated jointly by the family's
+ * exact weighted MLE: those with a param the closed-form rules cannot update. Throws the reason
+ * when such a factor does not qualify (an argument that is not a param, a param shared with
+ * another statement or with a prior, arguments selected by different latents).
+ */
+function familyMleFactors(
+  params: readonly PlanParam[],
+  factorIds: readonly number[],
+  factors: readonly FitFactor[],
+  spanOf: (name: string) => Span | undefined,
+): Set<number> {
+  const out = new Set<number>();
+  for (const pp of params) {
+    if (closedForm(pp) || pp.factors.length !== 1) continue;
+    const index = factorIds.indexOf(pp.factors[0]!);
+    const fit = factors[index];
+    if (!fit || out.has(index)) continue;
+    const why = (reason: string) =>
+      new Unsupported(
+        `param '${pp.name}' needs a ${pp.update} M-step (${pp.rule}), and the weighted MLE of ${fit.family} cannot replace it: ${reason}`,
+        pp.at ?? spanOf(pp.name),
+      );
+    if (!familyMleUpdates.has(familyMleRule(fit.family))) throw why(`${fit.family} has no exact weighted MLE`);
+    const names: string[] = [];
+    for (const a of fit.args) {
+      if (a.source.kind !== 'param') throw why(`its argument '${a.name}' in '${fit.text}' is not a param`);
+      names.push(a.source.name);
+    }
+    if (new Set(names).size !== names.length) throw why(`a param is more than one argument of '${fit.text}'`);
+    for (const name of names) {
+      const other = params.find((q) => q.name === name);
+      if (!other) throw why(`'${name}' is not a param of the plan`);
+      if (other.prior) throw why(`'${name}' has a prior`);
+      if (other.factors.length !== 1) throw why(`'${name}' appears in ${other.factors.length} likelihood statements`);
+    }
+    const selectors = fit.args.map((a) => (a.source.kind === 'param' ? a.source.selectors.join(',') : ''));
+    if (selectors.some((s) => s !== selectors[0])) {
+      const how = fit.args
+        .map((a, k) => `'${a.name}' ${selectors[k] ? `selected by ${selectors[k]}` : 'tied'}`)
+        .join(', ');
+      throw why(
+        `the joint fit needs every argument of '${fit.text}' tied, or every one selected by the same latents (here ${how})`,
+      );
+    }
+    out.add(index);
+  }
+  return out;
+}
+
 function lowerParams(
   outcome: Required<Pick<PlanOutcome, 'plan' | 'graph' | 'checked'>>,
   factorIds: readonly number[],
   factors: readonly FitFactor[],
 ): FitParam[] {
   const { plan, graph, checked } = outcome;
+  const joint = familyMleFactors(plan.params, factorIds, factors, (name) => checked.symbols.vars.get(name)?.decl.span);
   return plan.params.map((pp): FitParam => {
     const symbol = checked.symbols.vars.get(pp.name);
     if (!symbol) throw new Unsupported(`param '${pp.name}' has no declaration`);
     const span = symbol.decl.span;
+    const jointIndex = pp.factors.length === 1 ? factorIds.indexOf(pp.factors[0]!) : -1;
+    if (joint.has(jointIndex)) return familyMleParam(pp, symbol.decl, jointIndex, factors[jointIndex]!);
     if (pp.update !== 'closed-form' && pp.update !== 'closed-form-map') {
       throw new Unsupported(`param '${pp.name}' needs a ${pp.update} M-step (${pp.rule})`, pp.at ?? span);
     }
@@ -108,16 +170,8 @@ function lowerParams(
     if (mixtureScaleRules.has(pp.rule) && mean?.kind === 'data' && mean.atItem) {
       throw new Unsupported(`the scale '${pp.name}' has a mean that varies per item`, span);
     }
-    const decl = symbol.decl;
-    const element = decl.type.name.name;
-    if (!isTypeBase(element)) throw new Unsupported(`param '${pp.name}' has the unknown type '${element}'`, span);
-    const typeArgs = decl.type.args.map((e) => exprDim(e, `param '${pp.name}'`));
-    const shape = element === 'cov' && typeArgs.length === 1 ? [typeArgs[0]!, typeArgs[0]!] : typeArgs;
     const base: FitParam = {
-      name: pp.name,
-      dims: decl.dims.map((e) => exprDim(e, `param '${pp.name}'`)),
-      element,
-      shape,
+      ...declaredShape(pp.name, symbol.decl),
       rule: pp.rule,
       factor,
       argument: uses[0]!.argument,
@@ -136,6 +190,32 @@ function lowerParams(
     });
     return { ...base, prior: { family: prior.family, args: priorArgs, text: pp.prior.text } };
   });
+}
+
+type ParamDecl = NonNullable<ReturnType<Required<PlanOutcome>['checked']['symbols']['vars']['get']>>['decl'];
+
+/** The param's name, dims, element type and shape as declared. */
+function declaredShape(name: string, decl: ParamDecl): Pick<FitParam, 'name' | 'dims' | 'element' | 'shape'> {
+  const element = decl.type.name.name;
+  if (!isTypeBase(element)) throw new Unsupported(`param '${name}' has the unknown type '${element}'`, decl.span);
+  const typeArgs = decl.type.args.map((e) => exprDim(e, `param '${name}'`));
+  const shape = element === 'cov' && typeArgs.length === 1 ? [typeArgs[0]!, typeArgs[0]!] : typeArgs;
+  return { name, dims: decl.dims.map((e) => exprDim(e, `param '${name}'`)), element, shape };
+}
+
+/** A param of a factor fitted by the family's joint weighted MLE (checked by `familyMleFactors`). */
+function familyMleParam(pp: PlanParam, decl: ParamDecl, factor: number, fit: FitFactor): FitParam {
+  const rule = familyMleRule(fit.family);
+  const arg = fit.args.find((a) => a.source.kind === 'param' && a.source.name === pp.name);
+  if (!arg) throw new Unsupported(`param '${pp.name}' is not an argument of '${fit.text}'`, decl.span);
+  const declared = declaredShape(pp.name, decl);
+  if (familyMleUpdates.get(rule)?.event === 'vector' && declared.shape.length !== 1) {
+    throw new Unsupported(
+      `param '${pp.name}' of '${fit.text}' needs one entry per coordinate for the weighted MLE of ${fit.family}`,
+      decl.span,
+    );
+  }
+  return { ...declared, rule, factor, argument: arg.name };
 }
 
 function lower(outcome: Required<Pick<PlanOutcome, 'plan' | 'graph' | 'checked'>>): FitProgram {

@@ -62,7 +62,11 @@ export interface FitParam {
   /** The element type's base and shape: `cov[D]` → 'cov', ['D', 'D']; `simplex[K]` → ['K']. */
   readonly element: TypeBase;
   readonly shape: readonly DimEntry[];
-  /** The closed-form M-step rule id (a key of `closedFormUpdates`). */
+  /**
+   * The M-step rule id: a key of `closedFormUpdates`, or `family-mle:<Family>` (a key of
+   * `familyMleUpdates`) when every argument of the param's factor is a param updated jointly by
+   * the family's exact weighted MLE.
+   */
   readonly rule: string;
   /** The factor (index into `factors`) and argument whose value the param is. */
   readonly factor: number;

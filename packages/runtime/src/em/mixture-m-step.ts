@@ -13,7 +13,16 @@ import type { SdForm } from '../mstep/normal-sd.js';
 import type { GaussianComponent } from '../mstep/types.js';
 import type { RandomStream } from '../random/stream.js';
 import type { EmStepContext } from './em-driver.js';
-import { constantValues, elementOf, type Mixture, type MixtureParam, type ParamValues, saveParams } from './mixture.js';
+import { familyMleStep, familyMleUpdates } from './family-mle-m-step.js';
+import {
+  constantValues,
+  elementOf,
+  FitSetupError,
+  type Mixture,
+  type MixtureParam,
+  type ParamValues,
+  saveParams,
+} from './mixture.js';
 
 export interface MStepOptions {
   /** Added to covariance diagonals and to variances (default 1e-6, as scikit-learn). */
@@ -43,6 +52,7 @@ export const mixtureRules: ReadonlySet<string> = new Set([
   'gamma-map',
   'normal-mean-map',
   ...scaleRules,
+  ...familyMleUpdates.keys(),
 ]);
 
 /** Rules whose update reads the factor's mean argument (which must then not vary per item). */
@@ -355,7 +365,26 @@ export function mStepMixture(mix: Mixture, ctx: EmStepContext, options: MStepOpt
     ...mix.params.filter((p) => !scaleRules.has(p.spec.rule)),
     ...mix.params.filter((p) => scaleRules.has(p.spec.rule)),
   ];
+  const jointDone = new Set<number>();
   for (const p of ordered) {
+    if (familyMleUpdates.has(p.spec.rule)) {
+      // One joint update per factor: every argument of the statement at once.
+      const fi = p.spec.factor;
+      if (jointDone.has(fi)) continue;
+      jointDone.add(fi);
+      const members = mix.params.filter((q) => q.spec.factor === fi && familyMleUpdates.has(q.spec.rule));
+      const fixed = members.filter((q) => options.fixed?.has(q.spec.name));
+      if (fixed.length === members.length) continue;
+      if (fixed.length > 0)
+        throw new FitSetupError(
+          `'${fixed[0]!.spec.name}' is fixed but ${members.length > 2 ? 'the other arguments' : `'${members.find((q) => !fixed.includes(q))!.spec.name}'`} of '${mix.factors[fi]!.spec.text}' are fitted jointly with it: fix all of them or none`,
+        );
+      familyMleStep(mix, fi, ctx, {
+        firstTime: (key) => firstTime(ctx, key),
+        describe: (q, e) => whoAndSize(mix, q, e),
+      });
+      continue;
+    }
     if (options.fixed?.has(p.spec.name)) continue;
     const { selectors } = argumentOf(mix, p);
     const rows = childRows(mix, p);

@@ -81,6 +81,42 @@ export function logGamma(x: number, shape: number, rate: number): number {
   return shape * Math.log(rate) + (shape - 1) * Math.log(x) - rate * x - lgamma(shape);
 }
 
+/** (a − 1) log x, with its limits at x = 0 (0 when a = 1, so that Beta(1, b) and Dirichlet(1, …) stay finite). */
+function powerTerm(a: number, x: number): number {
+  return a === 1 ? 0 : (a - 1) * Math.log(x);
+}
+
+export function logBeta(x: number, a: number, b: number): number {
+  if (!(a > 0 && b > 0) || !(x >= 0 && x <= 1)) return NEG_INF;
+  return powerTerm(a, x) + powerTerm(b, 1 - x) + lgamma(a + b) - lgamma(a) - lgamma(b);
+}
+
+export function logLogNormal(x: number, mu: number, sd: number): number {
+  if (!(x > 0)) return NEG_INF;
+  const y = Math.log(x);
+  return logNormal(y, mu, sd) - y;
+}
+
+/** Dirichlet(alpha): the child is a simplex of K entries; alpha has K entries, or one shared. */
+const dirichlet: LogDensityKernel = (out, S, col, n, child, args) => {
+  const alpha = args[0]!;
+  const K = child.size;
+  for (let i = 0; i < n; i++) {
+    let total = 0;
+    let lp = 0;
+    let ok = true;
+    for (let j = 0; j < K; j++) {
+      const a = at(alpha, i, j);
+      const x = at(child, i, j);
+      if (!(a > 0) || !(x >= 0 && x <= 1)) ok = false;
+      total += a;
+      lp += powerTerm(a, x) - lgamma(a);
+    }
+    lp += lgamma(total);
+    out[i * S + col]! += ok && !Number.isNaN(lp) ? lp : NEG_INF;
+  }
+};
+
 /**
  * Categorical: the child is a category index c (0-based), p has K entries; log p[c]. A child of
  * d > 1 entries (the items of an inner loop, `x[n][j] ~ Categorical(prob[z[n]][j])`) reads p as
@@ -175,5 +211,8 @@ export const logDensityKernels: Readonly<Record<string, LogDensityKernel>> = {
   Normal: elementwise(logNormal),
   Exponential: elementwise(logExponential),
   Gamma: elementwise(logGamma),
+  Beta: elementwise(logBeta),
+  LogNormal: elementwise(logLogNormal),
+  Dirichlet: dirichlet,
   MvNormal: mvNormal,
 };
