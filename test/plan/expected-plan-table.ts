@@ -228,6 +228,12 @@ export const expectedPlans: readonly ExpectedPlan[] = [
     objective: 'log-posterior',
   },
   {
+    file: good('gmm-niw'),
+    latents: { z: 'enumerate' },
+    params: { weights: 'closed-form-map', mu: 'closed-form-map', Sigma: 'closed-form-map' },
+    objective: 'log-posterior',
+  },
+  {
     file: good('poisson-gamma-prior'),
     latents: { z: 'enumerate' },
     params: { w: 'closed-form', rate: 'closed-form-map' },

@@ -5,15 +5,26 @@
  * runtime cannot execute yet (non-enumerate E-steps, numeric or unexecutable M-steps,
  * expressions in arguments, …) get one E5001 diagnostic that names the obstacle.
  */
-import { type Diagnostic, type Expr, lowerMessages, makeDiagnostic, type PhaseResult, type Span } from '@emforge/dsl';
+import {
+  type Diagnostic,
+  type Expr,
+  lowerMessages,
+  makeDiagnostic,
+  type NameRef,
+  type PhaseResult,
+  printExpr,
+  type Span,
+} from '@emforge/dsl';
 import {
   type DimEntry,
   type FitFactor,
   type FitLatent,
   type FitParam,
+  type FitPrior,
   type FitProgram,
   familyMleRule,
   familyMleUpdates,
+  isScalarConstant,
   isTypeBase,
   logDensityKernels,
   mixtureRules,
@@ -23,7 +34,7 @@ import {
 import type { Dim } from '../check/value-type.js';
 import type { Factor } from '../graph/model-graph.js';
 import type { PlanOutcome } from '../pipeline.js';
-import { type ItemContext, lowerConstant, lowerValueSource } from './lower-value-source.js';
+import { type ItemContext, lowerConstant, lowerValueSource, sizeNames } from './lower-value-source.js';
 
 /** Thrown inside this file only, caught by `lowerFitProgram`: the first obstacle found. */
 class Unsupported {
@@ -133,7 +144,12 @@ function lowerParams(
 ): FitParam[] {
   const { plan, graph, checked } = outcome;
   const joint = familyMleFactors(plan.params, factorIds, factors, (name) => checked.symbols.vars.get(name)?.decl.span);
-  return plan.params.map((pp): FitParam => {
+  return plan.params.map((planned): FitParam => {
+    // A normal-inverse-Wishart covariance also appears in its mean's prior: only the likelihood counts here.
+    const pp =
+      planned.rule === 'normal-inverse-wishart-map'
+        ? { ...planned, factors: planned.factors.filter((id) => !graph.factors.get(id)?.prior) }
+        : planned;
     const symbol = checked.symbols.vars.get(pp.name);
     if (!symbol) throw new Unsupported(`param '${pp.name}' has no declaration`);
     const span = symbol.decl.span;
@@ -183,13 +199,34 @@ function lowerParams(
     if (prior.indices.length !== symbol.arrayRank) {
       throw new Unsupported(`the prior '${pp.prior.text}' covers only part of '${pp.name}'`, prior.stmt.span);
     }
+    if (pp.rule === 'normal-inverse-wishart-map' && prior.family === 'MvNormal')
+      return { ...base, prior: niwMeanPrior(prior, pp.prior.text, sizeNames(checked), span) };
     const priorArgs = prior.args.map((a) => {
-      const c = lowerConstant(a.expr);
+      const c = lowerConstant(a.expr, sizeNames(checked));
       if (!c) throw new Unsupported(`the prior argument '${a.text}' is not a constant`, a.expr.span);
       return c;
     });
     return { ...base, prior: { family: prior.family, args: priorArgs, text: pp.prior.text } };
   });
+}
+
+/**
+ * The mean's prior of a normal-inverse-Wishart pair, `mu[k] ~ MvNormal(m0, Sigma[k] / kappa)`:
+ * args [m0, kappa] and the covariance param it scales (the planner checked the shape).
+ */
+function niwMeanPrior(prior: Factor, text: string, isSize: (e: NameRef) => boolean, span: Span): FitPrior {
+  const [mean, cov] = prior.args;
+  const m0 = mean && lowerConstant(mean.expr, isSize);
+  if (!mean || !m0) throw new Unsupported(`the prior argument '${mean?.text ?? 'mean'}' is not a constant`, span);
+  if (cov?.expr.kind !== 'Binary' || cov.expr.op !== '/')
+    throw new Unsupported(`the prior covariance '${cov?.text ?? 'cov'}' is not a covariance over a constant`, span);
+  let sigma: Expr = cov.expr.left;
+  while (sigma.kind === 'Index') sigma = sigma.target;
+  if (sigma.kind !== 'NameRef') throw new Unsupported(`the prior covariance '${cov.text}' is not a param`, span);
+  const kappa = lowerConstant(cov.expr.right, isSize);
+  if (!kappa || !isScalarConstant(kappa))
+    throw new Unsupported(`the prior argument '${printExpr(cov.expr.right)}' is not a constant number`, cov.expr.span);
+  return { family: prior.family, args: [m0, kappa], text, covarianceOf: sigma.name };
 }
 
 type ParamDecl = NonNullable<ReturnType<Required<PlanOutcome>['checked']['symbols']['vars']['get']>>['decl'];

@@ -4,11 +4,12 @@
  * the item, whole, or chosen by latents), or a latent's own state. Inside inner loops of the
  * item (`for j in J { x[n][j] ~ Categorical(prob[z[n]][j]) }`) the inner indices must come last,
  * in loop order, each over the whole dimension it indexes: the value is then the whole
- * sub-array (`x[n]`, `prob[z[n]]`) and the kernel runs over it elementwise. Anything else (arithmetic,
- * function calls other than zeros/ones/eye of a size, lets) is an obstacle, returned as a
- * sentence for the "not supported by the runtime yet" diagnostic.
+ * sub-array (`x[n]`, `prob[z[n]]`) and the kernel runs over it elementwise. Constant expressions
+ * of numbers and sizes (`D + 2`, `0.5 * eye(D)`) are constants. Anything else (arithmetic of
+ * variables, function calls other than zeros/ones/eye of a size, lets) is an obstacle, returned
+ * as a sentence for the "not supported by the runtime yet" diagnostic.
  */
-import type { Expr } from '@emforge/dsl';
+import type { Expr, NameRef } from '@emforge/dsl';
 import { printExpr } from '@emforge/dsl';
 import type { ConstantValue, DimEntry, ValueSource } from '@emforge/runtime';
 import type { CheckedModel } from '../check/check-model.js';
@@ -17,10 +18,27 @@ export type Lowered<T> = { readonly value: T } | { readonly obstacle: string };
 
 const obstacle = (why: string): { obstacle: string } => ({ obstacle: why });
 
-/** A literal, `-literal`, a vector of those, or zeros/ones/eye of a size or length. */
-export function lowerConstant(e: Expr): ConstantValue | undefined {
+/**
+ * A literal, `-literal`, a vector of those, zeros/ones/eye of a size or length, or — given
+ * `isSize`, which says which names are sizes — arithmetic (+ − * / ^, unary minus) of those and
+ * of sizes (`D + 2`, `0.5 * eye(D)`), kept as an expression tree the runtime evaluates once the
+ * sizes are bound.
+ */
+export function lowerConstant(e: Expr, isSize?: (name: NameRef) => boolean): ConstantValue | undefined {
   if (e.kind === 'NumberLit') return { kind: 'number', value: e.value };
   if (e.kind === 'Unary' && e.operand.kind === 'NumberLit') return { kind: 'number', value: -e.operand.value };
+  if (isSize) {
+    if (e.kind === 'NameRef' && isSize(e)) return { kind: 'size', name: e.name };
+    if (e.kind === 'Unary') {
+      const operand = lowerConstant(e.operand, isSize);
+      return operand && { kind: 'neg', operand };
+    }
+    if (e.kind === 'Binary') {
+      const left = lowerConstant(e.left, isSize);
+      const right = lowerConstant(e.right, isSize);
+      return left && right && { kind: 'binary', op: e.op, left, right };
+    }
+  }
   if (e.kind === 'VectorLit') {
     const values: number[] = [];
     for (const el of e.elements) {
@@ -62,8 +80,13 @@ function lowerIndex(e: Expr, ctx: ItemContext): 'item' | { latent: string } | { 
   return undefined;
 }
 
+/** Which names are sizes, by the checker's resolution of each reference. */
+export function sizeNames(checked: CheckedModel): (name: NameRef) => boolean {
+  return (name) => checked.references.get(name.id)?.kind === 'size';
+}
+
 export function lowerValueSource(e: Expr, ctx: ItemContext): Lowered<ValueSource> {
-  const constant = lowerConstant(e);
+  const constant = lowerConstant(e, sizeNames(ctx.checked));
   if (constant) return { value: { kind: 'constant', value: constant } };
   // `rate[a[n]][b[n]]` is an Index of an Index: collect the indices outermost first.
   const chain: (readonly Expr[])[] = [];

@@ -531,6 +531,40 @@ const rows: Record<string, (rng: Rng) => Problem[]> = {
     covarianceProblem(rng, false, true, true),
   ],
 
+  'normal-inverse-wishart-map': (rng) => {
+    // Q + log NIW prior in (mu, Sigma) jointly, for one component with weights w:
+    // Σ_n w[n] log MvNormal(x[n] | mu, Sigma) + log MvNormal(mu | m0, Sigma / kappa) + log InvWishart(Sigma | nu, Psi).
+    const d = rng.int(2, 3);
+    const n = rng.int(20, 50);
+    const x = rng.matrix(n, d, 2);
+    const w = rng.weights(n);
+    const m0 = rng.vector(d, 2);
+    const kappa = rng.between(0.05, 3);
+    const nu = d + rng.between(0, 3);
+    const psi = rng.spd(d);
+    const { mean, cov } = u['normal-inverse-wishart-map']({ x, w, m0, kappa, nu, scale: psi.flat() });
+    const lp = cholesky(psi)!;
+    const q = (t: readonly number[]) => {
+      const mu = t.slice(0, d);
+      const g = gaussianTerms(fromUpper(t.slice(d), d));
+      if (!g) return Number.NEGATIVE_INFINITY;
+      const likelihood = sumOver(n, (i) => w[i]! * (-g.logDet / 2 - g.quad(x[i]!.map((v, a) => v - mu[a]!)) / 2));
+      // log|Sigma / kappa| = log|Sigma| − D log kappa; the constant is dropped.
+      const meanPrior = -g.logDet / 2 - (kappa * g.quad(mu.map((v, a) => v - m0[a]!))) / 2;
+      const trPsi = sumOver(d, (c) => g.quad(lp.map((row) => row[c]!)));
+      const covPrior = -((nu + d + 1) / 2) * g.logDet - trPsi / 2;
+      return likelihood + meanPrior + covPrior;
+    };
+    return [
+      {
+        name: `D=${d}, kappa=${kappa.toFixed(2)}`,
+        theta: [...mean, ...upper(cov, d)],
+        feasible: (t) => cholesky(fromUpper(t.slice(d), d)) !== undefined,
+        q,
+      },
+    ];
+  },
+
   'normal-mean-map': (rng) => {
     const n = rng.int(20, 50);
     const x = rng.vector(n, 3);

@@ -8,11 +8,39 @@
 import type { DimEntry } from '../data/data-schema.js';
 import type { TypeBase } from '../distributions/type-pattern.js';
 
-/** A constant argument: a number, a vector literal, or `zeros(D)` / `ones(D)` / `eye(D)` of a size. */
+/**
+ * A constant argument: a number, a vector literal, `zeros(D)` / `ones(D)` / `eye(D)` of a size,
+ * a size itself (`D`), or arithmetic of those (`D + 2`, `0.5 * eye(D)`, `-1`): a small
+ * expression tree, evaluated once the sizes are bound (`constantValues`). Arithmetic is
+ * elementwise; a scalar operand broadcasts over a vector / matrix one.
+ */
 export type ConstantValue =
   | { readonly kind: 'number'; readonly value: number }
   | { readonly kind: 'vector'; readonly values: readonly number[] }
-  | { readonly kind: 'fill'; readonly fn: 'zeros' | 'ones' | 'eye'; readonly size: DimEntry };
+  | { readonly kind: 'fill'; readonly fn: 'zeros' | 'ones' | 'eye'; readonly size: DimEntry }
+  | { readonly kind: 'size'; readonly name: string }
+  | { readonly kind: 'neg'; readonly operand: ConstantValue }
+  | {
+      readonly kind: 'binary';
+      readonly op: '+' | '-' | '*' | '/' | '^';
+      readonly left: ConstantValue;
+      readonly right: ConstantValue;
+    };
+
+/** True when the constant is one number (not a vector or matrix, even of length one). */
+export function isScalarConstant(c: ConstantValue): boolean {
+  switch (c.kind) {
+    case 'number':
+    case 'size':
+      return true;
+    case 'neg':
+      return isScalarConstant(c.operand);
+    case 'binary':
+      return isScalarConstant(c.left) && isScalarConstant(c.right);
+    default:
+      return false;
+  }
+}
 
 /**
  * Where one distribution argument (or a factor's child) takes its value from, per item and
@@ -53,6 +81,12 @@ export interface FitPrior {
   readonly family: string;
   readonly args: readonly ConstantValue[];
   readonly text: string;
+  /**
+   * For the mean's prior of a normal-inverse-Wishart pair (`mu[k] ~ MvNormal(m0, Sigma[k] / kappa)`):
+   * the covariance param (`Sigma`), whose same element divided by `args[1]` (kappa) is the prior's
+   * covariance; `args` are then [m0, kappa].
+   */
+  readonly covarianceOf?: string;
 }
 
 export interface FitParam {

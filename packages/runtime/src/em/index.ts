@@ -6,7 +6,7 @@ export * from './criteria.js';
 export * from './em-driver.js';
 export * from './family-mle-m-step.js';
 export * from './fit.js';
-export type * from './fit-program.js';
+export * from './fit-program.js';
 export * from './fit-result.js';
 export * from './init.js';
 export * from './mixture.js';

@@ -51,6 +51,7 @@ export const mixtureRules: ReadonlySet<string> = new Set([
   'beta-map',
   'gamma-map',
   'normal-mean-map',
+  'normal-inverse-wishart-map',
   ...scaleRules,
   ...familyMleUpdates.keys(),
 ]);
@@ -183,6 +184,20 @@ function updateElement(
       return closedFormUpdates[rule]({ x: rows, w });
     case 'mv-normal-mean':
       return closedFormUpdates[rule]({ x: rows, w });
+    case 'normal-inverse-wishart-map': {
+      // The pair: mu's prior is MvNormal(m0, Sigma / kappa), Sigma's is InvWishart(nu, Psi).
+      const mean = p.spec.prior?.covarianceOf !== undefined ? p : niwPartner(mix, p, 'mean');
+      const cov = mean === p ? niwPartner(mix, p, 'cov') : p;
+      const update = closedFormUpdates[rule]({
+        x: rows,
+        w,
+        m0: priorArg(mix, mean, 0),
+        kappa: priorArg(mix, mean, 1)[0]!,
+        nu: priorArg(mix, cov, 0)[0]!,
+        scale: priorArg(mix, cov, 1),
+      });
+      return mean === p ? update.mean : update.cov;
+    }
     default:
       break;
   }
@@ -197,6 +212,16 @@ function updateElement(
     out[j] = scalarUpdate(mix, p, e, j, input);
   }
   return out;
+}
+
+/** The other param of a normal-inverse-Wishart pair: the mean (whose prior names `p`) or the covariance `p`'s prior names. */
+function niwPartner(mix: Mixture, p: MixtureParam, want: 'mean' | 'cov'): MixtureParam {
+  const partner =
+    want === 'mean'
+      ? mix.params.find((q) => q.spec.prior?.covarianceOf === p.spec.name)
+      : mix.params.find((q) => q.spec.name === p.spec.prior?.covarianceOf);
+  if (!partner) throw new Error(`param ${p.spec.name}: no ${want} param of its normal-inverse-Wishart pair`);
+  return partner;
 }
 
 function scalarUpdate(mix: Mixture, p: MixtureParam, e: number, j: number, input: ScalarInput): number {

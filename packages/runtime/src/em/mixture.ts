@@ -11,7 +11,14 @@ import { findDistribution } from '../distributions/registry.js';
 import { type ArgView, constantView, type KernelWork, makeKernelWork } from '../kernels/arg-view.js';
 import { type LogDensityKernel, logDensityKernels } from '../kernels/log-density.js';
 import { normalizeResponsibilities, responsibilityEntropy } from '../kernels/responsibilities.js';
-import type { ConstantValue, FitFactor, FitParam, FitProgram, ValueSource } from './fit-program.js';
+import {
+  type ConstantValue,
+  type FitFactor,
+  type FitParam,
+  type FitProgram,
+  isScalarConstant,
+  type ValueSource,
+} from './fit-program.js';
 
 export interface MixtureLatent {
   readonly name: string;
@@ -29,7 +36,8 @@ export interface MixtureParam {
   readonly elements: number;
   /** The live values, row-major in the declared shape; updated in place. */
   readonly values: Float64Array;
-  readonly prior?: { readonly logDensity: (x: number | Float64Array) => number };
+  /** The log prior density of element `e` at `x`. */
+  readonly prior?: { readonly logDensity: (x: number | Float64Array, e: number) => number };
 }
 
 export interface MixtureFactor {
@@ -77,9 +85,33 @@ export function resolveDim(d: DimEntry, sizes: Readonly<Record<string, number>>)
 
 const product = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
 
+const binaryOps = {
+  '+': (a: number, b: number) => a + b,
+  '-': (a: number, b: number) => a - b,
+  '*': (a: number, b: number) => a * b,
+  '/': (a: number, b: number) => a / b,
+  '^': (a: number, b: number) => a ** b,
+} as const;
+
 export function constantValues(c: ConstantValue, sizes: Readonly<Record<string, number>>): Float64Array {
   if (c.kind === 'number') return Float64Array.of(c.value);
   if (c.kind === 'vector') return Float64Array.from(c.values);
+  if (c.kind === 'size') return Float64Array.of(resolveDim(c.name, sizes));
+  if (c.kind === 'neg') return constantValues(c.operand, sizes).map((v) => -v);
+  if (c.kind === 'binary') {
+    const a = constantValues(c.left, sizes);
+    const b = constantValues(c.right, sizes);
+    const f = binaryOps[c.op];
+    const aScalar = isScalarConstant(c.left);
+    const bScalar = isScalarConstant(c.right);
+    if (!aScalar && !bScalar && a.length !== b.length) {
+      throw new FitSetupError(`a constant '${c.op}' of values of lengths ${a.length} and ${b.length}`);
+    }
+    const length = aScalar ? b.length : a.length;
+    const out = new Float64Array(length);
+    for (let i = 0; i < length; i++) out[i] = f(aScalar ? a[0]! : a[i]!, bScalar ? b[0]! : b[i]!);
+    return out;
+  }
   const d = resolveDim(c.size, sizes);
   if (c.fn === 'eye') {
     const out = new Float64Array(d * d);
@@ -105,7 +137,11 @@ export function elementOf(latents: readonly MixtureLatent[], selectors: readonly
   return e;
 }
 
-function makeParam(spec: FitParam, sizes: Readonly<Record<string, number>>): MixtureParam {
+function makeParam(
+  spec: FitParam,
+  sizes: Readonly<Record<string, number>>,
+  lookup: (name: string) => MixtureParam | undefined,
+): MixtureParam {
   const dims = spec.dims.map((d) => resolveDim(d, sizes));
   const shape = spec.shape.map((d) => resolveDim(d, sizes));
   const elementSize = product(shape);
@@ -116,8 +152,25 @@ function makeParam(spec: FitParam, sizes: Readonly<Record<string, number>>): Mix
   if (!family) throw new Error(`unknown prior family ${spec.prior.family}`);
   const args = spec.prior.args.map((a) => {
     const v = constantValues(a, sizes);
-    return v.length === 1 && a.kind === 'number' ? v[0]! : v;
+    return v.length === 1 && isScalarConstant(a) ? v[0]! : v;
   });
+  const covarianceOf = spec.prior.covarianceOf;
+  if (covarianceOf !== undefined) {
+    // mu[k] ~ MvNormal(m0, Sigma[k] / kappa): the covariance is the live element of the other param.
+    const [m0, kappa] = args;
+    if (typeof kappa !== 'number' || m0 === undefined) throw new Error(`param ${spec.name}: bad NIW mean prior`);
+    return {
+      ...base,
+      prior: {
+        logDensity: (x, e) => {
+          const sigma = lookup(covarianceOf);
+          if (!sigma) throw new Error(`param ${spec.name}: its prior's covariance '${covarianceOf}' is not a param`);
+          const cov = sigma.values.slice(e * sigma.elementSize, (e + 1) * sigma.elementSize).map((v) => v / kappa);
+          return family.numerics.logDensity(x, [m0, cov]);
+        },
+      },
+    };
+  }
   return { ...base, prior: { logDensity: (x) => family.numerics.logDensity(x, args) } };
 }
 
@@ -169,7 +222,9 @@ export function prepareMixture(program: FitProgram, data: BoundData): Mixture {
     states: counts[j]!,
     stride: product(counts.slice(j + 1)),
   }));
-  const params = program.params.map((p) => makeParam(p, sizes));
+  const params: MixtureParam[] = [];
+  const lookup = (name: string) => params.find((q) => q.spec.name === name);
+  for (const p of program.params) params.push(makeParam(p, sizes, lookup));
   const base = { program, n, S, latents, params, sizes };
   let maxDim = 1;
   const factors = program.factors.map((spec): MixtureFactor => {
@@ -214,7 +269,7 @@ export function logPriorOf(mix: Mixture): number {
     for (let e = 0; e < p.elements; e++) {
       const x =
         p.spec.shape.length === 0 ? p.values[e]! : p.values.subarray(e * p.elementSize, (e + 1) * p.elementSize);
-      total += p.prior.logDensity(x);
+      total += p.prior.logDensity(x, e);
     }
   }
   return total;

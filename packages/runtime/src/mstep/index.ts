@@ -17,6 +17,7 @@ import { linearGaussianNoise } from './linear-gaussian-noise.js';
 import { multinomialProbabilities } from './multinomial-probabilities.js';
 import { mvNormalCovariance } from './mv-normal-covariance.js';
 import { mvNormalMean } from './mv-normal-mean.js';
+import { normalInverseWishartMap } from './normal-inverse-wishart-map.js';
 import { normalMean } from './normal-mean.js';
 import { normalMeanMap } from './normal-mean-map.js';
 import { normalSd } from './normal-sd.js';
@@ -43,9 +44,11 @@ export const closedFormUpdates = {
   'gamma-map': gammaMap,
   'inv-wishart-map': invWishartMap,
   'normal-mean-map': normalMeanMap,
+  'normal-inverse-wishart-map': normalInverseWishartMap,
 } as const satisfies Record<string, (input: never) => unknown>;
 
 export type ClosedFormRuleId = keyof typeof closedFormUpdates;
 export type { LatentMoments, LinearGaussianMeanInput } from './linear-gaussian-mean.js';
+export type { NormalInverseWishartInput } from './normal-inverse-wishart-map.js';
 export type { SdForm } from './normal-sd.js';
 export type { GaussianComponent, GaussianScaleInput, Weighted } from './types.js';

@@ -13,7 +13,7 @@ import type { BoundData } from '../data/bind-data.js';
 import type { DataSchema, DataVariableSchema } from '../data/data-schema.js';
 import type { NumericValue } from '../distributions/numerics.js';
 import { findDistribution } from '../distributions/registry.js';
-import type { FitFactor, FitProgram, ValueSource } from '../em/fit-program.js';
+import { type FitFactor, type FitProgram, isScalarConstant, type ValueSource } from '../em/fit-program.js';
 import { nestValues, type ParamValue } from '../em/fit-result.js';
 import { constantValues } from '../em/mixture.js';
 import { RandomStream } from '../random/stream.js';
@@ -145,7 +145,7 @@ function readerOf(ctx: Context, source: ValueSource): { read: Reader; scalar: bo
     }
     case 'constant': {
       const c = constantValues(source.value, ctx.sizes);
-      return { read: () => c, scalar: source.value.kind === 'number', latents: [] };
+      return { read: () => c, scalar: isScalarConstant(source.value), latents: [] };
     }
     case 'state': {
       const j = latentIndex(ctx, source.latent);

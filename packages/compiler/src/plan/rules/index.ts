@@ -17,6 +17,7 @@ import { linearGaussianNoise } from './linear-gaussian-noise.js';
 import { multinomialProbabilities } from './multinomial-probabilities.js';
 import { mvNormalCovariance } from './mv-normal-covariance.js';
 import { mvNormalMean } from './mv-normal-mean.js';
+import { normalInverseWishartMap } from './normal-inverse-wishart-map.js';
 import { normalMean } from './normal-mean.js';
 import { normalMeanMap } from './normal-mean-map.js';
 import { normalSd } from './normal-sd.js';
@@ -25,7 +26,14 @@ import { regressionCoefficients } from './regression-coefficients.js';
 import type { UpdateRule } from './update-rule.js';
 
 /** Rules that apply when the param has a (conjugate) prior statement. */
-export const mapRules: readonly UpdateRule[] = [dirichletMap, betaMap, gammaMap, invWishartMap, normalMeanMap];
+export const mapRules: readonly UpdateRule[] = [
+  normalInverseWishartMap,
+  dirichletMap,
+  betaMap,
+  gammaMap,
+  invWishartMap,
+  normalMeanMap,
+];
 
 /** Rules for maximum likelihood (no prior). */
 export const likelihoodRules: readonly UpdateRule[] = [
