@@ -7,10 +7,8 @@
  * are diagnostics and exit 1, as are `--init FILE` / `--fix FILE` values that do not match the
  * params. Loaded only when fit runs.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { lowerDataSchema, lowerFitProgram, planSource } from '@emforge/compiler';
-import { type Diagnostic, hasErrors, renderDiagnostics, type SourceFile } from '@emforge/dsl';
+import { readFileSync } from 'node:fs';
+import { lowerDataSchema } from '@emforge/compiler';
 import {
   type Accelerator,
   type EmVariant,
@@ -24,6 +22,7 @@ import { dataFormatOf, loadData } from './data/index.js';
 import { ExitCode } from './exit-codes.js';
 import { type FitOptions, initMethods, makeEmFitOptions } from './fit-options.js';
 import { errorMessage, reportInternalError } from './internal-error.js';
+import { loadProgram, reportDiagnostics, writeAtomically } from './load-program.js';
 import { readSource } from './read-source.js';
 
 export interface FitCliOptions {
@@ -41,11 +40,6 @@ export interface FitCliOptions {
   readonly posteriors?: string;
   readonly json?: boolean;
   readonly out?: string;
-}
-
-function report(io: CliIo, diagnostics: readonly Diagnostic[], sources: readonly SourceFile[]): void {
-  if (diagnostics.length === 0) return;
-  io.stdout(`${renderDiagnostics(diagnostics, { source: (path) => sources.find((s) => s.path === path) })}\n`);
 }
 
 function formatValue(v: ParamValue): string {
@@ -66,18 +60,6 @@ export function formatFitText(r: FitResult): string {
     ...r.warnings.map((w) => `warning: ${w}`),
   ];
   return `${lines.join('\n')}\n`;
-}
-
-/** Writes `text` to `path` through a temporary file in the same directory and a rename. */
-export function writeAtomically(path: string, text: string): void {
-  const temp = join(dirname(path), `.${process.pid}.${Date.now()}.emforge-tmp`);
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
 }
 
 /** The responsibilities as JSON, or as CSV (`item` then one column per joint state). */
@@ -108,31 +90,18 @@ function readParamsFile(path: string, option: string): { raw?: Record<string, un
 }
 
 export function fitFile(path: string, options: FitCliOptions, io: CliIo): number {
-  const model = readSource(path, io);
-  if ('diagnostic' in model) {
-    report(io, [model.diagnostic], []);
-    return ExitCode.userError;
-  }
-  const source = model.source;
   try {
-    const outcome = planSource(source);
-    if (hasErrors(outcome.diagnostics) || !outcome.plan || !outcome.checked) {
-      report(io, outcome.diagnostics, [source]);
-      return ExitCode.userError;
-    }
-    const lowered = lowerFitProgram(outcome);
-    if (!lowered.value) {
-      report(io, [...outcome.diagnostics, ...lowered.diagnostics], [source]);
-      return ExitCode.userError;
-    }
+    const loaded = loadProgram(path, io);
+    if (!loaded) return ExitCode.userError;
+    const { source, outcome, program } = loaded;
     const dataFile = readSource(options.data, io);
     if ('diagnostic' in dataFile) {
-      report(io, [dataFile.diagnostic], []);
+      reportDiagnostics(io, [dataFile.diagnostic], []);
       return ExitCode.userError;
     }
     const data = loadData(dataFile.source, lowerDataSchema(outcome.checked), options.size);
     if (!data.value) {
-      report(io, data.diagnostics, [dataFile.source]);
+      reportDiagnostics(io, data.diagnostics, [dataFile.source]);
       return ExitCode.userError;
     }
     const isMethod = options.init === undefined || (initMethods as readonly string[]).includes(options.init);
@@ -150,7 +119,7 @@ export function fitFile(path: string, options: FitCliOptions, io: CliIo): number
       ...(options.accelerate ? { accelerate: options.accelerate } : {}),
       ...(options.regCovar !== undefined ? { regCovar: options.regCovar } : {}),
     };
-    const em = makeEmFitOptions(lowered.value, data.value.sizes, fitOptions, {
+    const em = makeEmFitOptions(program, data.value.sizes, fitOptions, {
       init: `--init ${options.init}`,
       fixed: `--fix ${options.fix}`,
     });
@@ -159,8 +128,8 @@ export function fitFile(path: string, options: FitCliOptions, io: CliIo): number
       io.stderr(problems.map((p) => `error: ${p}\n`).join(''));
       return ExitCode.userError;
     }
-    if (!options.json) report(io, [...outcome.diagnostics, ...data.diagnostics], [source, dataFile.source]);
-    const { result, posteriors } = fitWithPosteriors(lowered.value, data.value, em.value);
+    if (!options.json) reportDiagnostics(io, [...outcome.diagnostics, ...data.diagnostics], [source, dataFile.source]);
+    const { result, posteriors } = fitWithPosteriors(program, data.value, em.value);
     const json = `${JSON.stringify(result, null, 2)}\n`;
     if (options.out !== undefined) writeAtomically(options.out, json);
     if (options.posteriors !== undefined) {
@@ -169,7 +138,7 @@ export function fitFile(path: string, options: FitCliOptions, io: CliIo): number
     io.stdout(options.json ? json : formatFitText(result));
     return ExitCode.ok;
   } catch (error) {
-    reportInternalError(io, error, `fitting ${source.path}`);
+    reportInternalError(io, error, `fitting ${path}`);
     return ExitCode.internal;
   }
 }

@@ -6,10 +6,8 @@
  * a rename; a failed run never touches an existing file). The output is exactly what `fit
  * --data` reads. Problems with the params name the param and exit 1. Loaded only when sample runs.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { lowerDataSchema, lowerFitProgram, planSource } from '@emforge/compiler';
-import { type Diagnostic, hasErrors, renderDiagnostics, type SourceFile } from '@emforge/dsl';
+import { lowerDataSchema } from '@emforge/compiler';
+import type { SourceFile } from '@emforge/dsl';
 import {
   type BoundData,
   formatSampleJson,
@@ -22,6 +20,7 @@ import type { CliIo } from './cli-io.js';
 import { loadData } from './data/index.js';
 import { ExitCode } from './exit-codes.js';
 import { reportInternalError } from './internal-error.js';
+import { loadProgram, reportDiagnostics, writeAtomically } from './load-program.js';
 import { readSource } from './read-source.js';
 
 export interface SampleCliOptions {
@@ -33,26 +32,9 @@ export interface SampleCliOptions {
   readonly latents?: string;
 }
 
-function report(io: CliIo, diagnostics: readonly Diagnostic[], sources: readonly SourceFile[]): void {
-  if (diagnostics.length === 0) return;
-  io.stdout(`${renderDiagnostics(diagnostics, { source: (path) => sources.find((s) => s.path === path) })}\n`);
-}
-
 function errors(io: CliIo, messages: readonly string[]): number {
   io.stdout(`${messages.map((m) => `error: ${m}`).join('\n')}\n`);
   return ExitCode.userError;
-}
-
-/** Writes `text` to `path` through a temporary file in the same directory and a rename. */
-function writeAtomically(path: string, text: string): void {
-  const temp = join(dirname(path), `.${process.pid}.${Date.now()}.emforge-tmp`);
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -71,27 +53,13 @@ function parseParams(file: SourceFile): Record<string, unknown> | string {
 }
 
 export function sampleFile(path: string, options: SampleCliOptions, io: CliIo): number {
-  const model = readSource(path, io);
-  if ('diagnostic' in model) {
-    report(io, [model.diagnostic], []);
-    return ExitCode.userError;
-  }
-  const source = model.source;
   try {
-    const outcome = planSource(source);
-    if (hasErrors(outcome.diagnostics) || !outcome.plan || !outcome.checked) {
-      report(io, outcome.diagnostics, [source]);
-      return ExitCode.userError;
-    }
-    const lowered = lowerFitProgram(outcome);
-    if (!lowered.value) {
-      report(io, [...outcome.diagnostics, ...lowered.diagnostics], [source]);
-      return ExitCode.userError;
-    }
-    const program = lowered.value;
+    const loaded = loadProgram(path, io);
+    if (!loaded) return ExitCode.userError;
+    const { outcome, program } = loaded;
     const paramsFile = readSource(options.params, io);
     if ('diagnostic' in paramsFile) {
-      report(io, [paramsFile.diagnostic], []);
+      reportDiagnostics(io, [paramsFile.diagnostic], []);
       return ExitCode.userError;
     }
     const params = parseParams(paramsFile.source);
@@ -102,12 +70,12 @@ export function sampleFile(path: string, options: SampleCliOptions, io: CliIo): 
     if (options.data !== undefined) {
       const dataFile = readSource(options.data, io);
       if ('diagnostic' in dataFile) {
-        report(io, [dataFile.diagnostic], []);
+        reportDiagnostics(io, [dataFile.diagnostic], []);
         return ExitCode.userError;
       }
       const bound = loadData(dataFile.source, needed, inputSizes(needed, options.size));
       if (!bound.value) {
-        report(io, bound.diagnostics, [dataFile.source]);
+        reportDiagnostics(io, bound.diagnostics, [dataFile.source]);
         return ExitCode.userError;
       }
       inputs = bound.value;
@@ -127,7 +95,7 @@ export function sampleFile(path: string, options: SampleCliOptions, io: CliIo): 
     return ExitCode.ok;
   } catch (error) {
     if (error instanceof SampleError) return errors(io, error.problems);
-    reportInternalError(io, error, `sampling ${source.path}`);
+    reportInternalError(io, error, `sampling ${path}`);
     return ExitCode.internal;
   }
 }
