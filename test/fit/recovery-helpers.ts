@@ -31,6 +31,7 @@ import {
   prepareMixture,
   sampleProgram,
 } from '@emforge/runtime';
+import { expect } from 'vitest';
 
 type Params = Record<string, ParamValue>;
 
@@ -255,4 +256,17 @@ export function recover(
     worst = Math.max(worst, ...ratios[p.name]!);
   }
   return { fit, ratios, worst };
+}
+
+/** The bound every recovered entry must meet: |estimate − truth| ≤ 4.5 SE. */
+export const RECOVERY_LIMIT = 4.5;
+
+/** Asserts that every entry of every param of a recovery lies within the limit, and the fit gave no warning. */
+export function expectRecovered(name: string, result: ReturnType<typeof recover>): void {
+  for (const [param, ratios] of Object.entries(result.ratios)) {
+    ratios.forEach((r, i) => {
+      expect(r, `${name}: ${param}[${i}] is ${r.toFixed(2)} SE from the truth`).toBeLessThanOrEqual(RECOVERY_LIMIT);
+    });
+  }
+  expect(result.fit.warnings).toEqual([]);
 }
