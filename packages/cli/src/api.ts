@@ -6,9 +6,9 @@
  */
 
 import type { InferencePlan } from '@emforge/compiler';
-import { lowerDataSchema, lowerFitProgram, planSource } from '@emforge/compiler';
+import { lowerDataSchema, lowerProgram, planSource } from '@emforge/compiler';
 import { type Diagnostic, hasErrors, type Model, printModel, renderDiagnostics, SourceFile } from '@emforge/dsl';
-import { bindData, type FitResult, fitProgram } from '@emforge/runtime';
+import { bindData, type FitResult, fitAnyProgram } from '@emforge/runtime';
 import { dataProblemDiagnostic } from './data/index.js';
 import { type FitOptions, makeEmFitOptions } from './fit-options.js';
 
@@ -40,7 +40,7 @@ export function compile(source: string | Model, options: { readonly path?: strin
   if (hasErrors(outcome.diagnostics) || !plan || !checked) {
     throw new ModelError(render(outcome.diagnostics), outcome.diagnostics);
   }
-  const lowered = lowerFitProgram(outcome);
+  const lowered = lowerProgram(outcome);
   const program = lowered.value;
   if (!program) throw new ModelError(render(lowered.diagnostics), lowered.diagnostics);
   const schema = lowerDataSchema(checked);
@@ -52,7 +52,7 @@ export function compile(source: string | Model, options: { readonly path?: strin
       if (!bound.value || hasErrors(diagnostics)) throw new ModelError(renderDiagnostics(diagnostics), diagnostics);
       const em = makeEmFitOptions(program, bound.value.sizes, fitOptions);
       if (!em.value) throw new ModelError(em.problems.join('\n'));
-      return fitProgram(program, bound.value, em.value);
+      return fitAnyProgram(program, bound.value, em.value).result;
     },
   };
 }

@@ -13,7 +13,7 @@ import {
   type Accelerator,
   type EmVariant,
   type FitResult,
-  fitWithPosteriors,
+  fitAnyProgram,
   type ParamValue,
   type Posteriors,
 } from '@emforge/runtime';
@@ -129,7 +129,7 @@ export function fitFile(path: string, options: FitCliOptions, io: CliIo): number
       return ExitCode.userError;
     }
     if (!options.json) reportDiagnostics(io, [...outcome.diagnostics, ...data.diagnostics], [source, dataFile.source]);
-    const { result, posteriors } = fitWithPosteriors(program, data.value, em.value);
+    const { result, posteriors } = fitAnyProgram(program, data.value, em.value);
     const json = `${JSON.stringify(result, null, 2)}\n`;
     if (options.out !== undefined) writeAtomically(options.out, json);
     if (options.posteriors !== undefined) {

@@ -8,10 +8,10 @@ import {
   checkParamValues,
   type EmFitOptions,
   type EmVariant,
-  type FitProgram,
   type InitMethod,
   type IterationInfo,
   type ParamValue,
+  type ProgramBase,
 } from '@emforge/runtime';
 
 export interface FitOptions {
@@ -44,7 +44,7 @@ export const initMethods: readonly InitMethod[] = ['kmeans++', 'random', 'random
 
 /** The runtime options, or the problems of the given `init` / `fixed` values (each naming the param). */
 export function makeEmFitOptions(
-  program: FitProgram,
+  program: Pick<ProgramBase, 'model' | 'params'>,
   sizes: Readonly<Record<string, number>>,
   options: FitOptions,
   labels: { readonly init: string; readonly fixed: string } = { init: 'init', fixed: 'fixed' },

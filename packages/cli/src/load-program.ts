@@ -1,13 +1,13 @@
 /**
  * What `emforge fit` and `emforge sample` both do first: read the model file, plan it and lower
- * the plan to a FitProgram, reporting diagnostics the way `emforge check` renders them; and how
+ * the plan to a program, reporting diagnostics the way `emforge check` renders them; and how
  * both write their output files (atomically).
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { lowerFitProgram, type PlanOutcome, planSource } from '@emforge/compiler';
+import { lowerProgram, type PlanOutcome, planSource } from '@emforge/compiler';
 import { type Diagnostic, hasErrors, renderDiagnostics, type SourceFile } from '@emforge/dsl';
-import type { FitProgram } from '@emforge/runtime';
+import type { Program } from '@emforge/runtime';
 import type { CliIo } from './cli-io.js';
 import { readSource } from './read-source.js';
 
@@ -20,7 +20,7 @@ export function reportDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[],
 export interface LoadedProgram {
   readonly source: SourceFile;
   readonly outcome: PlanOutcome & { readonly checked: NonNullable<PlanOutcome['checked']> };
-  readonly program: FitProgram;
+  readonly program: Program;
 }
 
 /**
@@ -40,7 +40,7 @@ export function loadProgram(path: string, io: CliIo): LoadedProgram | undefined 
     reportDiagnostics(io, outcome.diagnostics, [source]);
     return undefined;
   }
-  const lowered = lowerFitProgram(outcome);
+  const lowered = lowerProgram(outcome);
   if (!lowered.value) {
     reportDiagnostics(io, [...outcome.diagnostics, ...lowered.diagnostics], [source]);
     return undefined;

@@ -57,6 +57,9 @@ export function sampleFile(path: string, options: SampleCliOptions, io: CliIo): 
     const loaded = loadProgram(path, io);
     if (!loaded) return ExitCode.userError;
     const { outcome, program } = loaded;
+    if (program.kind !== undefined && program.kind !== 'mixture') {
+      return errors(io, [`sampling a model fitted by ${program.strategy} is not supported yet`]);
+    }
     const paramsFile = readSource(options.params, io);
     if ('diagnostic' in paramsFile) {
       reportDiagnostics(io, [paramsFile.diagnostic], []);

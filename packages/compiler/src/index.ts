@@ -11,6 +11,7 @@ export type * from './graph/model-graph.js';
 export { printGraph } from './graph/print-graph.js';
 export { lowerDataSchema } from './lower/data-schema.js';
 export { lowerFitProgram } from './lower/lower-fit-program.js';
+export { lowerProgram } from './lower/lower-program.js';
 export * from './pipeline.js';
 export type * from './plan/inference-plan.js';
 export { printPlan } from './plan/print-plan.js';

@@ -89,13 +89,7 @@ export interface FitPrior {
   readonly covarianceOf?: string;
 }
 
-export interface FitParam {
-  readonly name: string;
-  /** Array dims (before the colon), outermost first: `mu[K]` → ['K']. */
-  readonly dims: readonly DimEntry[];
-  /** The element type's base and shape: `cov[D]` → 'cov', ['D', 'D']; `simplex[K]` → ['K']. */
-  readonly element: TypeBase;
-  readonly shape: readonly DimEntry[];
+export interface FitParam extends DeclaredParam {
   /**
    * The M-step rule id: a key of `closedFormUpdates`, or `family-mle:<Family>` (a key of
    * `familyMleUpdates`) when every argument of the param's factor is a param updated jointly by
@@ -114,7 +108,32 @@ export interface FitParam {
   readonly prior?: FitPrior;
 }
 
-export interface FitProgram {
+/** A param as declared: what every program kind records of it (for init, fixed, AIC/BIC, output). */
+export interface DeclaredParam {
+  readonly name: string;
+  /** Array dims (before the colon), outermost first: `mu[K]` → ['K']. */
+  readonly dims: readonly DimEntry[];
+  /** The element type's base and shape: `cov[D]` → 'cov', ['D', 'D']; `simplex[K]` → ['K']. */
+  readonly element: TypeBase;
+  readonly shape: readonly DimEntry[];
+}
+
+/**
+ * What every executable program has, whatever its E-step: the runtime dispatches on `kind`
+ * (program.ts); the CLI and the API read only these fields.
+ */
+export interface ProgramBase {
+  /** Absent or `mixture` for a `FitProgram`; each other executor has its own kind. */
+  readonly kind?: string;
+  readonly model: string;
+  readonly params: readonly DeclaredParam[];
+  readonly objective: string;
+  /** The E-step strategy, for the result. */
+  readonly strategy: string;
+}
+
+export interface FitProgram extends ProgramBase {
+  readonly kind?: 'mixture';
   /** The model's name. */
   readonly model: string;
   /** The item plate: the loop index and the size it runs over (`n` over `N`). */

@@ -39,8 +39,20 @@ export interface Posteriors {
   readonly latents: readonly string[];
   /** One name per joint state: `z=0`, or `a=0,b=1` for several latents (the first slowest). */
   readonly states: readonly string[];
-  /** shape [n][S] */
+  /** shape [n][S] (for a chain, n runs over every time step of every sequence, in order) */
   readonly responsibilities: readonly (readonly number[])[];
+  /** For a discrete chain: the most probable state path (Viterbi), one array per sequence. */
+  readonly paths?: Readonly<Record<string, readonly (readonly number[])[]>>;
+  /** Posterior means of continuous latents by name, per item (`E[f[n] | x[n]]`, `E[u[n] | x[n]]`). */
+  readonly means?: Readonly<Record<string, readonly (number | readonly number[])[]>>;
+  /** Data with missing entries, the missing ones replaced by their conditional means. */
+  readonly imputed?: Readonly<Record<string, ParamValue>>;
+}
+
+/** A fit and the posteriors of its latents at the returned params. */
+export interface ProgramFit {
+  readonly result: FitResult;
+  readonly posteriors: Posteriors;
 }
 
 function flatValues(program: FitProgram, given: Readonly<Record<string, ParamValue>>, what: string) {
@@ -92,11 +104,7 @@ export function stateNames(mix: Mixture): string[] {
 }
 
 /** Fits and returns the result with the responsibilities (soft, whatever the variant) at its params. */
-export function fitWithPosteriors(
-  program: FitProgram,
-  data: BoundData,
-  options: EmFitOptions = {},
-): { result: FitResult; posteriors: Posteriors } {
+export function fitWithPosteriors(program: FitProgram, data: BoundData, options: EmFitOptions = {}): ProgramFit {
   const mix = prepareMixture(program, data);
   const { best } = runEm(mixtureHooks(mix, options), options);
   const free = mix.params.filter((p) => options.fixed?.[p.spec.name] === undefined);

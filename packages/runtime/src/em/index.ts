@@ -12,5 +12,6 @@ export * from './init.js';
 export * from './mixture.js';
 export * from './mixture-m-step.js';
 export * from './param-values.js';
+export * from './program.js';
 export * from './unconstrained.js';
 export * from './variants.js';

@@ -5,7 +5,7 @@
  * and the index. Accepts either a `params` map or a whole fit result (its `params` field).
  */
 import type { TypeBase } from '../distributions/type-pattern.js';
-import type { FitProgram } from './fit-program.js';
+import type { ProgramBase } from './fit-program.js';
 import { flattenValue, type ParamValue } from './fit-result.js';
 import { resolveDim } from './mixture.js';
 
@@ -67,7 +67,7 @@ const constraints: Partial<Record<TypeBase, (x: readonly number[]) => string | u
  * @param label names the source in messages (`--fix fixed.json`)
  */
 export function checkParamValues(
-  program: FitProgram,
+  program: Pick<ProgramBase, 'model' | 'params'>,
   sizes: Readonly<Record<string, number>>,
   raw: unknown,
   label: string,

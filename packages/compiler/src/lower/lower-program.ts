@@ -1,0 +1,28 @@
+/**
+ * Lowers a plan to the program its E-step needs: the first row of `lowerers` whose test takes
+ * the plan lowers it (a chain to forward–backward, …); a plan no row takes goes to the mixture
+ * lowering (`lowerFitProgram`: finite latents enumerated per item, or none). Each lowering
+ * reports what it cannot run as one E5001 diagnostic naming the obstacle.
+ */
+import type { PhaseResult } from '@emforge/dsl';
+import type { Program } from '@emforge/runtime';
+import type { PlanOutcome } from '../pipeline.js';
+import type { InferencePlan } from '../plan/inference-plan.js';
+import { lowerFitProgram } from './lower-fit-program.js';
+
+interface Lowerer {
+  /** Whether this lowering is the one for the plan. */
+  readonly takes: (plan: InferencePlan) => boolean;
+  readonly lower: (outcome: PlanOutcome) => PhaseResult<Program>;
+}
+
+/** In order: the first that takes the plan lowers it. */
+const lowerers: readonly Lowerer[] = [];
+
+/** The program of a planned model, or E5001 naming why the runtime cannot run it yet. */
+export function lowerProgram(outcome: PlanOutcome): PhaseResult<Program> {
+  const plan = outcome.plan;
+  if (!plan) return { diagnostics: [] };
+  const lowerer = lowerers.find((l) => l.takes(plan));
+  return lowerer ? lowerer.lower(outcome) : lowerFitProgram(outcome);
+}

@@ -1,0 +1,21 @@
+/**
+ * Every executable program and the one entry point that runs any of them: `fitAnyProgram`
+ * dispatches on the program's `kind` to its executor (the mixture executor for a `FitProgram`,
+ * forward–backward for a chain, …). Each executor runs the same EM driver (em-driver.ts) and
+ * returns the same `FitResult` and `Posteriors`.
+ */
+import type { BoundData } from '../data/bind-data.js';
+import { type EmFitOptions, fitWithPosteriors, type ProgramFit } from './fit.js';
+import type { FitProgram } from './fit-program.js';
+
+/** The programs the runtime can execute, told apart by `kind`. */
+export type Program = FitProgram;
+
+/** Fits any program and returns the result with the posteriors of its latents. */
+export function fitAnyProgram(program: Program, data: BoundData, options: EmFitOptions = {}): ProgramFit {
+  switch (program.kind) {
+    case undefined:
+    case 'mixture':
+      return fitWithPosteriors(program, data, options);
+  }
+}
