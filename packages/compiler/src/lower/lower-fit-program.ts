@@ -16,6 +16,7 @@ import {
   type Span,
 } from '@emforge/dsl';
 import {
+  type ConstantValue,
   type DimEntry,
   type FitFactor,
   type FitLatent,
@@ -34,7 +35,7 @@ import {
 import type { Dim } from '../check/value-type.js';
 import type { Factor } from '../graph/model-graph.js';
 import type { PlanOutcome } from '../pipeline.js';
-import { type ItemContext, lowerConstant, lowerValueSource, sizeNames } from './lower-value-source.js';
+import { type ItemContext, lowerConstant, lowerValueSource, sizeNames, wholeDataOf } from './lower-value-source.js';
 
 /** Thrown inside this file only, caught by `lowerFitProgram`: the first obstacle found. */
 class Unsupported {
@@ -200,9 +201,9 @@ function lowerParams(
       throw new Unsupported(`the prior '${pp.prior.text}' covers only part of '${pp.name}'`, prior.stmt.span);
     }
     if (pp.rule === 'normal-inverse-wishart-map' && prior.family === 'MvNormal')
-      return { ...base, prior: niwMeanPrior(prior, pp.prior.text, sizeNames(checked), span) };
+      return { ...base, prior: niwMeanPrior(prior, pp.prior.text, sizeNames(checked), wholeDataOf(checked), span) };
     const priorArgs = prior.args.map((a) => {
-      const c = lowerConstant(a.expr, sizeNames(checked));
+      const c = lowerConstant(a.expr, sizeNames(checked), wholeDataOf(checked));
       if (!c) throw new Unsupported(`the prior argument '${a.text}' is not a constant`, a.expr.span);
       return c;
     });
@@ -214,16 +215,22 @@ function lowerParams(
  * The mean's prior of a normal-inverse-Wishart pair, `mu[k] ~ MvNormal(m0, Sigma[k] / kappa)`:
  * args [m0, kappa] and the covariance param it scales (the planner checked the shape).
  */
-function niwMeanPrior(prior: Factor, text: string, isSize: (e: NameRef) => boolean, span: Span): FitPrior {
+function niwMeanPrior(
+  prior: Factor,
+  text: string,
+  isSize: (e: NameRef) => boolean,
+  wholeData: (e: NameRef) => ConstantValue | undefined,
+  span: Span,
+): FitPrior {
   const [mean, cov] = prior.args;
-  const m0 = mean && lowerConstant(mean.expr, isSize);
+  const m0 = mean && lowerConstant(mean.expr, isSize, wholeData);
   if (!mean || !m0) throw new Unsupported(`the prior argument '${mean?.text ?? 'mean'}' is not a constant`, span);
   if (cov?.expr.kind !== 'Binary' || cov.expr.op !== '/')
     throw new Unsupported(`the prior covariance '${cov?.text ?? 'cov'}' is not a covariance over a constant`, span);
   let sigma: Expr = cov.expr.left;
   while (sigma.kind === 'Index') sigma = sigma.target;
   if (sigma.kind !== 'NameRef') throw new Unsupported(`the prior covariance '${cov.text}' is not a param`, span);
-  const kappa = lowerConstant(cov.expr.right, isSize);
+  const kappa = lowerConstant(cov.expr.right, isSize, wholeData);
   if (!kappa || !isScalarConstant(kappa))
     throw new Unsupported(`the prior argument '${printExpr(cov.expr.right)}' is not a constant number`, cov.expr.span);
   return { family: prior.family, args: [m0, kappa], text, covarianceOf: sigma.name };

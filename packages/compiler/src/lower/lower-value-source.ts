@@ -22,20 +22,29 @@ const obstacle = (why: string): { obstacle: string } => ({ obstacle: why });
  * A literal, `-literal`, a vector of those, zeros/ones/eye of a size or length, or — given
  * `isSize`, which says which names are sizes — arithmetic (+ − * / ^, unary minus) of those and
  * of sizes (`D + 2`, `0.5 * eye(D)`), kept as an expression tree the runtime evaluates once the
- * sizes are bound.
+ * sizes are bound. Given `wholeData` (see `wholeDataOf`), names of whole data variables are
+ * constants too (`m0`, `nu / 2`), read from the bound data.
  */
-export function lowerConstant(e: Expr, isSize?: (name: NameRef) => boolean): ConstantValue | undefined {
+export function lowerConstant(
+  e: Expr,
+  isSize?: (name: NameRef) => boolean,
+  wholeData?: (name: NameRef) => ConstantValue | undefined,
+): ConstantValue | undefined {
   if (e.kind === 'NumberLit') return { kind: 'number', value: e.value };
   if (e.kind === 'Unary' && e.operand.kind === 'NumberLit') return { kind: 'number', value: -e.operand.value };
+  if (e.kind === 'NameRef' && wholeData) {
+    const data = wholeData(e);
+    if (data) return data;
+  }
   if (isSize) {
     if (e.kind === 'NameRef' && isSize(e)) return { kind: 'size', name: e.name };
     if (e.kind === 'Unary') {
-      const operand = lowerConstant(e.operand, isSize);
+      const operand = lowerConstant(e.operand, isSize, wholeData);
       return operand && { kind: 'neg', operand };
     }
     if (e.kind === 'Binary') {
-      const left = lowerConstant(e.left, isSize);
-      const right = lowerConstant(e.right, isSize);
+      const left = lowerConstant(e.left, isSize, wholeData);
+      const right = lowerConstant(e.right, isSize, wholeData);
       return left && right && { kind: 'binary', op: e.op, left, right };
     }
   }
@@ -78,6 +87,19 @@ function lowerIndex(e: Expr, ctx: ItemContext): 'item' | { latent: string } | { 
     if (i?.kind === 'NameRef' && i.name === ctx.index) return { latent: e.target.name };
   }
   return undefined;
+}
+
+/**
+ * Names of data variables that are one value as a whole (no array dims: `data nu: positive`,
+ * `data m0: real[D]`, `data Psi: cov[D]`) as constants read from the bound data; undefined for
+ * any other name.
+ */
+export function wholeDataOf(checked: CheckedModel): (name: NameRef) => ConstantValue | undefined {
+  return (name) => {
+    const symbol = checked.references.get(name.id);
+    if (symbol?.kind !== 'var' || symbol.role !== 'data' || symbol.arrayRank !== 0 || !symbol.type) return undefined;
+    return { kind: 'data', name: symbol.name, scalar: symbol.type.shape.length === 0 };
+  };
 }
 
 /** Which names are sizes, by the checker's resolution of each reference. */

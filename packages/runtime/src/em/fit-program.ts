@@ -10,15 +10,18 @@ import type { TypeBase } from '../distributions/type-pattern.js';
 
 /**
  * A constant argument: a number, a vector literal, `zeros(D)` / `ones(D)` / `eye(D)` of a size,
- * a size itself (`D`), or arithmetic of those (`D + 2`, `0.5 * eye(D)`, `-1`): a small
- * expression tree, evaluated once the sizes are bound (`constantValues`). Arithmetic is
- * elementwise; a scalar operand broadcasts over a vector / matrix one.
+ * a size itself (`D`), a whole data variable (`m0`, `Psi`, `nu`: constant during the fit), or
+ * arithmetic of those (`D + 2`, `0.5 * eye(D)`, `nu / 2`, `-1`): a small expression tree,
+ * evaluated once the sizes and data are bound (`constantValues`). Arithmetic is elementwise; a
+ * scalar operand broadcasts over a vector / matrix one.
  */
 export type ConstantValue =
   | { readonly kind: 'number'; readonly value: number }
   | { readonly kind: 'vector'; readonly values: readonly number[] }
   | { readonly kind: 'fill'; readonly fn: 'zeros' | 'ones' | 'eye'; readonly size: DimEntry }
   | { readonly kind: 'size'; readonly name: string }
+  /** A whole data variable; `scalar` when it is declared as one number (`data nu: positive`). */
+  | { readonly kind: 'data'; readonly name: string; readonly scalar: boolean }
   | { readonly kind: 'neg'; readonly operand: ConstantValue }
   | {
       readonly kind: 'binary';
@@ -33,6 +36,8 @@ export function isScalarConstant(c: ConstantValue): boolean {
     case 'number':
     case 'size':
       return true;
+    case 'data':
+      return c.scalar;
     case 'neg':
       return isScalarConstant(c.operand);
     case 'binary':

@@ -63,7 +63,7 @@ export const mixtureScaleRules: ReadonlySet<string> = scaleRules;
 function priorArg(mix: Mixture, p: MixtureParam, k: number): Float64Array {
   const a = p.spec.prior?.args[k];
   if (!a) throw new Error(`param ${p.spec.name}: its prior has no argument ${k}`);
-  return constantValues(a, mix.sizes);
+  return constantValues(a, mix.sizes, mix.inputs);
 }
 
 /** w[e][i] = Σ_{s: element(s) = e} r[i, s] for the selectors of the param's argument. */

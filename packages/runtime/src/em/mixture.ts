@@ -56,6 +56,8 @@ export interface Mixture {
   readonly params: readonly MixtureParam[];
   readonly factors: readonly MixtureFactor[];
   readonly sizes: Readonly<Record<string, number>>;
+  /** The bound data variables, for constants that read whole data (prior arguments). */
+  readonly inputs: ConstantInputs;
   /** shape [n, S]: log densities, then responsibilities after the E-step. */
   readonly resp: Float64Array;
   /** shape [n] */
@@ -93,14 +95,27 @@ const binaryOps = {
   '^': (a: number, b: number) => a ** b,
 } as const;
 
-export function constantValues(c: ConstantValue, sizes: Readonly<Record<string, number>>): Float64Array {
+/** Data variables by name, as much of them as a constant reads (`BoundData['variables']`). */
+export type ConstantInputs = Readonly<Record<string, { readonly values: Float64Array } | undefined>>;
+
+/** The value of a constant at bound sizes, reading whole data variables from `inputs`. */
+export function constantValues(
+  c: ConstantValue,
+  sizes: Readonly<Record<string, number>>,
+  inputs: ConstantInputs = {},
+): Float64Array {
   if (c.kind === 'number') return Float64Array.of(c.value);
   if (c.kind === 'vector') return Float64Array.from(c.values);
   if (c.kind === 'size') return Float64Array.of(resolveDim(c.name, sizes));
-  if (c.kind === 'neg') return constantValues(c.operand, sizes).map((v) => -v);
+  if (c.kind === 'data') {
+    const v = inputs[c.name];
+    if (!v) throw new FitSetupError(`data '${c.name}' is missing`);
+    return Float64Array.from(v.values);
+  }
+  if (c.kind === 'neg') return constantValues(c.operand, sizes, inputs).map((v) => -v);
   if (c.kind === 'binary') {
-    const a = constantValues(c.left, sizes);
-    const b = constantValues(c.right, sizes);
+    const a = constantValues(c.left, sizes, inputs);
+    const b = constantValues(c.right, sizes, inputs);
     const f = binaryOps[c.op];
     const aScalar = isScalarConstant(c.left);
     const bScalar = isScalarConstant(c.right);
@@ -140,6 +155,7 @@ export function elementOf(latents: readonly MixtureLatent[], selectors: readonly
 function makeParam(
   spec: FitParam,
   sizes: Readonly<Record<string, number>>,
+  inputs: ConstantInputs,
   lookup: (name: string) => MixtureParam | undefined,
 ): MixtureParam {
   const dims = spec.dims.map((d) => resolveDim(d, sizes));
@@ -151,7 +167,7 @@ function makeParam(
   const family = findDistribution(spec.prior.family);
   if (!family) throw new Error(`unknown prior family ${spec.prior.family}`);
   const args = spec.prior.args.map((a) => {
-    const v = constantValues(a, sizes);
+    const v = constantValues(a, sizes, inputs);
     return v.length === 1 && isScalarConstant(a) ? v[0]! : v;
   });
   const covarianceOf = spec.prior.covarianceOf;
@@ -202,7 +218,7 @@ function viewOf(
       return { values: v.values, offset: elementOf(mix.latents, source.selectors, s) * size, step: 0, size };
     }
     case 'constant':
-      return constantView(constantValues(source.value, mix.sizes));
+      return constantView(constantValues(source.value, mix.sizes, data.variables));
     case 'state': {
       const l = mix.latents.find((x) => x.name === source.latent);
       if (!l) throw new Error(`unknown latent ${source.latent}`);
@@ -224,8 +240,8 @@ export function prepareMixture(program: FitProgram, data: BoundData): Mixture {
   }));
   const params: MixtureParam[] = [];
   const lookup = (name: string) => params.find((q) => q.spec.name === name);
-  for (const p of program.params) params.push(makeParam(p, sizes, lookup));
-  const base = { program, n, S, latents, params, sizes };
+  for (const p of program.params) params.push(makeParam(p, sizes, data.variables, lookup));
+  const base = { program, n, S, latents, params, sizes, inputs: data.variables };
   let maxDim = 1;
   const factors = program.factors.map((spec): MixtureFactor => {
     const kernel = logDensityKernels[spec.family];

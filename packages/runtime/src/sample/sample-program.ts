@@ -144,7 +144,7 @@ function readerOf(ctx: Context, source: ValueSource): { read: Reader; scalar: bo
       };
     }
     case 'constant': {
-      const c = constantValues(source.value, ctx.sizes);
+      const c = constantValues(source.value, ctx.sizes, ctx.data);
       return { read: () => c, scalar: isScalarConstant(source.value), latents: [] };
     }
     case 'state': {
