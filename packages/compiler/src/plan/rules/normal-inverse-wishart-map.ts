@@ -48,6 +48,9 @@ function covOverConstant(ctx: ParamContext, prior: Factor, sigma: string): boole
   return cov.uses.filter((u) => u.variable === sigma).every((u) => u.text === cov.text || u.text === indexed);
 }
 
+/** The size each index of a prior's target runs over (`mu[k]` in `for k in K` → ['K']). */
+const indexSizes = (f: Factor) => f.indices.map((i) => f.plates.find((p) => p.index === i)?.size ?? `?${i}`);
+
 function findPair(ctx: ParamContext): NiwPair | undefined {
   const prior = ctx.prior;
   if (!prior) return undefined;
@@ -71,7 +74,8 @@ function findPair(ctx: ParamContext): NiwPair | undefined {
   const muPrior = priorOf(mu);
   const sigmaPrior = priorOf(sigma);
   if (muPrior?.family !== 'MvNormal' || sigmaPrior?.family !== 'InvWishart') return undefined;
-  if (muPrior.indices.join(',') !== sigmaPrior.indices.join(',')) return undefined;
+  // One prior per element of both, over the same sizes (the loop names may differ).
+  if (indexSizes(muPrior).join(',') !== indexSizes(sigmaPrior).join(',')) return undefined;
   if (!covOverConstant(ctx, muPrior, sigma)) return undefined;
   if (
     (muPrior.args.find((a) => a.name === 'mean')?.uses ?? []).some(
