@@ -10,4 +10,6 @@ export * from './random/index.js';
 
 export const runtimeVersion = '0.1.0';
 export * from './em/index.js';
+export * from './missing/index.js';
 export * from './sample/index.js';
+export * from './scale-mixture/index.js';

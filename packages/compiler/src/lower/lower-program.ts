@@ -9,6 +9,8 @@ import type { Program } from '@emforge/runtime';
 import type { PlanOutcome } from '../pipeline.js';
 import type { InferencePlan } from '../plan/inference-plan.js';
 import { lowerFitProgram } from './lower-fit-program.js';
+import { lowerMissingProgram, takesMissingPlan } from './lower-missing-program.js';
+import { lowerScaleMixtureProgram, takesScaleMixture } from './lower-scale-mixture-program.js';
 
 interface Lowerer {
   /** Whether this lowering is the one for the plan. */
@@ -17,7 +19,10 @@ interface Lowerer {
 }
 
 /** In order: the first that takes the plan lowers it. */
-const lowerers: readonly Lowerer[] = [];
+const lowerers: readonly Lowerer[] = [
+  { takes: takesScaleMixture, lower: lowerScaleMixtureProgram },
+  { takes: takesMissingPlan, lower: lowerMissingProgram },
+];
 
 /** The program of a planned model, or E5001 naming why the runtime cannot run it yet. */
 export function lowerProgram(outcome: PlanOutcome): PhaseResult<Program> {

@@ -36,10 +36,13 @@ export function planInference(graph: ModelGraph, structure: StructureReport): Ph
     .filter((v) => v.role === 'param')
     .map((v) => planParam(graph, structure, v));
   const exactEStep = latents.every((l) => l.exact);
-  const notes = structure.scaleMixtureCandidates.map(
-    (name) =>
-      `${name} has a Student-t distribution: it can be fitted as a Gaussian scale mixture with a latent Gamma precision per item (ECM); ν is updated numerically`,
-  );
+  const notes = structure.scaleMixtureCandidates.map((name) => {
+    const nuIsParam = ownFactors(graph, name).some((f) =>
+      f.args.some((a) => a.name === 'nu' && a.uses.some((u) => graph.variables.get(u.variable)?.role === 'param')),
+    );
+    const nu = nuIsParam ? 'ν is updated numerically' : 'ν is known, so every update is in closed form';
+    return `${name} has a Student-t distribution: it is fitted as a Gaussian scale mixture with a latent Gamma precision per item (ECM); ${nu}`;
+  });
   return {
     value: {
       model: graph.name,

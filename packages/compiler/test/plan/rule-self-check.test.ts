@@ -429,6 +429,56 @@ const rows: Record<string, (rng: Rng) => Problem[]> = {
     covarianceProblem(rng, true, true, false),
   ],
 
+  'student-t-location': (rng) =>
+    [1, 2, 3].map((d) => {
+      const n = rng.int(20, 50);
+      const x = rng.matrix(n, d, 2);
+      const w = rng.weights(n);
+      const eu = rng.weights(n).map((v) => 4 * v);
+      const g = gaussianTerms(rng.spd(d))!;
+      const mean = u['student-t-location']({ x, w, u: eu });
+      // The t's complete-data term in the location: −½ u (x − mu)ᵀ Sigma⁻¹ (x − mu), weighted.
+      const q = (t: readonly number[]) =>
+        sumOver(n, (i) => (-w[i]! * eu[i]! * g.quad(x[i]!.map((v, a) => v - t[a]!))) / 2);
+      return { name: `D=${d}`, theta: mean, feasible: anywhere, q };
+    }),
+
+  'student-t-scale': (rng) =>
+    (
+      [
+        [false, 2],
+        [true, 3],
+        [false, 1],
+        [true, 1],
+      ] as const
+    ).map(([tied, d]) => {
+      const { n, k, x, r, means } = gaussianScaleData(rng, tied, d);
+      // One expected precision per item and component (E[u | x, k] differs between components).
+      const eu = means.map(() => rng.weights(n).map((v) => 4 * v));
+      const components = means.map((mean, j) => ({ w: column(r, j), u: eu[j]!, mean }));
+      const sd = d === 1;
+      const result = u['student-t-scale']({ x, components, form: sd ? 'sd' : 'cov' });
+      // log N(x | mu, Sigma / u) in Sigma: −½ log|Sigma| − ½ u (x − mu)ᵀ Sigma⁻¹ (x − mu); for sd, Sigma = sd².
+      const q = (t: readonly number[]) => {
+        const g = gaussianTerms(sd ? [[t[0]! * t[0]!]] : fromUpper(t, d));
+        if (!g || (sd && !(t[0]! > 0))) return Number.NEGATIVE_INFINITY;
+        return sumOver(n, (i) =>
+          sumOver(
+            k,
+            (j) => r[i]![j]! * (-g.logDet / 2 - (eu[j]![i]! * g.quad(x[i]!.map((v, a) => v - means[j]![a]!))) / 2),
+          ),
+        );
+      };
+      return sd
+        ? { name: `${tied ? 'tied' : 'per state'} sd`, theta: [result[0]!], feasible: positive, q }
+        : {
+            name: `${tied ? 'tied' : 'per state'} scale matrix, D=${d}`,
+            theta: upper(result, d),
+            feasible: (t: readonly number[]) => cholesky(fromUpper(t, d)) !== undefined,
+            q,
+          };
+    }),
+
   'regression-coefficients': (rng) => {
     const n = rng.int(20, 50);
     const p = rng.int(2, 3);

@@ -5,11 +5,15 @@
  * returns the same `FitResult` and `Posteriors`.
  */
 import type { BoundData } from '../data/bind-data.js';
+import { fitMissingGaussian } from '../missing/fit-missing.js';
+import type { MissingGaussianProgram } from '../missing/missing-program.js';
+import { fitScaleMixture } from '../scale-mixture/fit-scale-mixture.js';
+import type { ScaleMixtureProgram } from '../scale-mixture/scale-mixture-program.js';
 import { type EmFitOptions, fitWithPosteriors, type ProgramFit } from './fit.js';
 import type { FitProgram } from './fit-program.js';
 
 /** The programs the runtime can execute, told apart by `kind`. */
-export type Program = FitProgram;
+export type Program = FitProgram | ScaleMixtureProgram | MissingGaussianProgram;
 
 /** Fits any program and returns the result with the posteriors of its latents. */
 export function fitAnyProgram(program: Program, data: BoundData, options: EmFitOptions = {}): ProgramFit {
@@ -17,5 +21,9 @@ export function fitAnyProgram(program: Program, data: BoundData, options: EmFitO
     case undefined:
     case 'mixture':
       return fitWithPosteriors(program, data, options);
+    case 'missing-gaussian':
+      return fitMissingGaussian(program, data, options);
+    case 'scale-mixture':
+      return fitScaleMixture(program, data, options);
   }
 }

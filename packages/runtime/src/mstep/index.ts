@@ -3,6 +3,8 @@
  * per rule, same name). Each is a pure function from weighted data or expected statistics to the
  * updated parameter; `closedFormUpdates` is the table the EM runtime and the rule self-check use.
  */
+
+import { studentTLocation, studentTScale } from '../scale-mixture/student-t-updates.js';
 import { bernoulliProbability } from './bernoulli-probability.js';
 import { betaMap } from './beta-map.js';
 import { binomialProbability } from './binomial-probability.js';
@@ -45,6 +47,8 @@ export const closedFormUpdates = {
   'inv-wishart-map': invWishartMap,
   'normal-mean-map': normalMeanMap,
   'normal-inverse-wishart-map': normalInverseWishartMap,
+  'student-t-location': studentTLocation,
+  'student-t-scale': studentTScale,
 } as const satisfies Record<string, (input: never) => unknown>;
 
 export type ClosedFormRuleId = keyof typeof closedFormUpdates;

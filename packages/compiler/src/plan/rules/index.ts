@@ -23,6 +23,7 @@ import { normalMeanMap } from './normal-mean-map.js';
 import { normalSd } from './normal-sd.js';
 import { poissonRate } from './poisson-rate.js';
 import { regressionCoefficients } from './regression-coefficients.js';
+import { studentTLocation, studentTScale } from './student-t-scale-mixture.js';
 import type { UpdateRule } from './update-rule.js';
 
 /** Rules that apply when the param has a (conjugate) prior statement. */
@@ -51,6 +52,8 @@ export const likelihoodRules: readonly UpdateRule[] = [
   mvNormalMean,
   mvNormalCovariance,
   regressionCoefficients,
+  studentTLocation,
+  studentTScale,
 ];
 
 export const updateRules: readonly UpdateRule[] = [...mapRules, ...likelihoodRules];
