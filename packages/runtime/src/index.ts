@@ -9,7 +9,9 @@ export * from './mstep/index.js';
 export * from './random/index.js';
 
 export const runtimeVersion = '0.1.0';
+export * from './chain/index.js';
 export * from './em/index.js';
+export * from './linear-gaussian/index.js';
 export * from './missing/index.js';
 export * from './sample/index.js';
 export * from './scale-mixture/index.js';

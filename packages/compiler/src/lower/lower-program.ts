@@ -8,7 +8,9 @@ import type { PhaseResult } from '@emforge/dsl';
 import type { Program } from '@emforge/runtime';
 import type { PlanOutcome } from '../pipeline.js';
 import type { InferencePlan } from '../plan/inference-plan.js';
+import { isChainPlan, lowerChainProgram } from './lower-chain-program.js';
 import { lowerFitProgram } from './lower-fit-program.js';
+import { lowerLinearGaussianProgram, takesLinearGaussian } from './lower-linear-gaussian-program.js';
 import { lowerMissingProgram, takesMissingPlan } from './lower-missing-program.js';
 import { lowerScaleMixtureProgram, takesScaleMixture } from './lower-scale-mixture-program.js';
 
@@ -20,6 +22,8 @@ interface Lowerer {
 
 /** In order: the first that takes the plan lowers it. */
 const lowerers: readonly Lowerer[] = [
+  { takes: takesLinearGaussian, lower: lowerLinearGaussianProgram },
+  { takes: isChainPlan, lower: lowerChainProgram },
   { takes: takesScaleMixture, lower: lowerScaleMixtureProgram },
   { takes: takesMissingPlan, lower: lowerMissingProgram },
 ];

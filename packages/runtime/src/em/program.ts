@@ -4,7 +4,11 @@
  * forward–backward for a chain, …). Each executor runs the same EM driver (em-driver.ts) and
  * returns the same `FitResult` and `Posteriors`.
  */
+import type { ChainProgram } from '../chain/chain-program.js';
+import { fitChain } from '../chain/fit-chain.js';
 import type { BoundData } from '../data/bind-data.js';
+import { fitLinearGaussian } from '../linear-gaussian/fit-linear-gaussian.js';
+import type { LinearGaussianProgram } from '../linear-gaussian/program.js';
 import { fitMissingGaussian } from '../missing/fit-missing.js';
 import type { MissingGaussianProgram } from '../missing/missing-program.js';
 import { fitScaleMixture } from '../scale-mixture/fit-scale-mixture.js';
@@ -13,7 +17,7 @@ import { type EmFitOptions, fitWithPosteriors, type ProgramFit } from './fit.js'
 import type { FitProgram } from './fit-program.js';
 
 /** The programs the runtime can execute, told apart by `kind`. */
-export type Program = FitProgram | ScaleMixtureProgram | MissingGaussianProgram;
+export type Program = FitProgram | ScaleMixtureProgram | MissingGaussianProgram | ChainProgram | LinearGaussianProgram;
 
 /** Fits any program and returns the result with the posteriors of its latents. */
 export function fitAnyProgram(program: Program, data: BoundData, options: EmFitOptions = {}): ProgramFit {
@@ -21,6 +25,10 @@ export function fitAnyProgram(program: Program, data: BoundData, options: EmFitO
     case undefined:
     case 'mixture':
       return fitWithPosteriors(program, data, options);
+    case 'linear-gaussian':
+      return fitLinearGaussian(program, data, options);
+    case 'chain':
+      return fitChain(program, data, options);
     case 'missing-gaussian':
       return fitMissingGaussian(program, data, options);
     case 'scale-mixture':

@@ -9,7 +9,7 @@
 import type { TypeBase } from '../distributions/type-pattern.js';
 import type { Mixture, ParamValues } from './mixture.js';
 
-interface ElementTransform {
+export interface ElementTransform {
   /** Unconstrained values of one element of `size` entries. */
   readonly free: (size: number) => number;
   readonly forward: (x: Float64Array, out: Float64Array) => void;
@@ -83,7 +83,7 @@ const cholesky: ElementTransform = {
   },
 };
 
-const transforms: Readonly<Record<TypeBase, ElementTransform>> = {
+export const transforms: Readonly<Record<TypeBase, ElementTransform>> = {
   real: identity,
   int: identity,
   count: identity,

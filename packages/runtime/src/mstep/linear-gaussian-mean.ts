@@ -5,6 +5,9 @@
  * them, the moments then being those given state k). Without an offset (`x ~ Normal(C f, …)`):
  * W = (Σ w x E[f]ᵀ)(Σ w E[f fᵀ])⁻¹. When the child is itself latent (a Kalman transition
  * `f[t] ~ Normal(A f[t − 1], …)`), x E[f]ᵀ is replaced by the joint moment E[x fᵀ].
+ *
+ * This per-item form is the rule's reference (the planner's self-check runs it); the executor
+ * (linear-gaussian/term-update.ts) computes the loadings and offset from statistics summed over items.
  */
 import { solveRight } from './linalg.js';
 

@@ -2,6 +2,9 @@
  * linear-gaussian-noise: psi[d]² = Σ_n w[n] E[(x[n,d] − mu[d] − W[d,] f[n])²] / Σ_n w[n] (diagonal, FA),
  * or psi² = Σ_n w[n] E[‖x[n] − mu − W f[n]‖²] / (D Σ_n w[n]) (spherical, PPCA), where
  * E[(x − mu − W f)²]_d = (x_d − mu_d)² − 2 (x_d − mu_d) W[d,] E[f] + W[d,] E[f fᵀ] W[d,]ᵀ.
+ *
+ * This per-item form is the rule's reference (the planner's self-check runs it); the executor
+ * (linear-gaussian/term-update.ts) computes the noise from statistics summed over items.
  */
 import type { LatentMoments } from './linear-gaussian-mean.js';
 

@@ -1,0 +1,4 @@
+/** Linear-Gaussian latents: factor analysis, PPCA, mixtures of factor analysers, and the Kalman-smoothed chain. */
+export * from './fit-linear-gaussian.js';
+export * from './kalman.js';
+export * from './program.js';
