@@ -2,7 +2,8 @@
  * The TypeScript API: `compile(source).fit(data, options)` does what `emforge fit` does. A
  * model with errors throws a `ModelError` carrying the diagnostics (rendered in its message);
  * so does data that does not match the declarations (the same binding and messages as a
- * data.json) and `init` / `fixed` values that do not match the params.
+ * data.json) and `init` / `fixed` values that do not match the params. Progress comes through
+ * `options.onIteration` (see `FitOptions`), called after every EM iteration of every restart.
  */
 
 import type { InferencePlan } from '@emforge/compiler';
@@ -12,6 +13,7 @@ import { bindData, type FitResult, fitAnyProgram } from '@emforge/runtime';
 import { dataProblemDiagnostic } from './data/index.js';
 import { type FitOptions, makeEmFitOptions } from './fit-options.js';
 
+export type { IterationInfo } from '@emforge/runtime';
 export type { FitOptions } from './fit-options.js';
 
 /** A model, data or option error; `diagnostics` holds the structured form when there is one. */

@@ -11,6 +11,10 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** Whether standard output is a terminal; colours are used only then. */
   readonly stdoutIsTTY: boolean;
+  /** Whether standard error is a terminal (absent: no); the fit progress line needs both. */
+  readonly stderrIsTTY?: boolean;
+  /** Milliseconds from some fixed point, for elapsed times (absent: `performance.now`). */
+  readonly now?: () => number;
   /** Environment variables (NO_COLOR, EMFORGE_DEBUG). */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Reads all of standard input, for the file argument `-`. */
@@ -31,6 +35,7 @@ export function processIo(): CliIo {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
     env: process.env,
     readStdin: () => readFileSync(0),
   };
@@ -42,7 +47,15 @@ export interface CapturedIo extends CliIo {
   readonly err: () => string;
 }
 
-export function captureIo(options: { env?: Record<string, string>; isTTY?: boolean; stdin?: string } = {}): CapturedIo {
+export function captureIo(
+  options: {
+    env?: Record<string, string>;
+    isTTY?: boolean;
+    stderrIsTTY?: boolean;
+    now?: () => number;
+    stdin?: string;
+  } = {},
+): CapturedIo {
   let out = '';
   let err = '';
   return {
@@ -53,6 +66,8 @@ export function captureIo(options: { env?: Record<string, string>; isTTY?: boole
       err += text;
     },
     stdoutIsTTY: options.isTTY ?? false,
+    stderrIsTTY: options.stderrIsTTY ?? false,
+    ...(options.now ? { now: options.now } : {}),
     env: options.env ?? {},
     readStdin: () => Buffer.from(options.stdin ?? '', 'utf8'),
     out: () => out,

@@ -35,10 +35,20 @@ export interface FitOptions {
   readonly regCovar?: number;
   /** Sizes given or overridden, like `--size K=3`. */
   readonly sizes?: Readonly<Record<string, number>>;
+  /**
+   * Called after initialisation (iteration 0) and after every iteration of every run, with
+   * `{ restart, restarts, iteration, objective, relativeChange }`: the run (from 0) of
+   * `restarts`, the M-steps done in it, the objective there (log-likelihood, plus the log prior
+   * for MAP), and (objective − previous) / |objective| (absent at iteration 0). It runs inside
+   * the EM loop: keep it cheap (`emforge fit` draws its progress line from it).
+   */
   readonly onIteration?: (info: IterationInfo) => void;
 }
 
 export const fitDefaults = { seed: 1, restarts: 10, maxIter: 1000, tol: 1e-8 } as const;
+
+/** Iterations between two checkpoints of `emforge fit --checkpoint` (default of `--checkpoint-every`). */
+export const defaultCheckpointEvery = 50;
 
 export const initMethods: readonly InitMethod[] = ['kmeans++', 'random', 'random-points'];
 

@@ -24,7 +24,13 @@ export interface StepResult<P, S> extends StepState<P, S> {
 }
 
 /** One step of a run; created per run, so it may keep state (SQUAREM's αmax). */
-export type Stepper<P, S> = (state: StepState<P, S>, ctx: EmStepContext) => StepResult<P, S>;
+export interface Stepper<P, S> {
+  (state: StepState<P, S>, ctx: EmStepContext): StepResult<P, S>;
+  /** The state kept between steps, for checkpoints (absent: none). */
+  save?(): number;
+  /** Restores what `save` returned. */
+  load?(saved: number): void;
+}
 
 type EStep<P, S> = (params: P) => EStepResult<S>;
 
@@ -41,7 +47,7 @@ function squaremStepper<P, S>(hooks: EmHooks<P, S>, eStep: EStep<P, S>): Stepper
   const { unconstrain, constrain } = hooks;
   if (!unconstrain || !constrain) throw new Error('squarem needs the unconstrain and constrain hooks');
   let stepMax = 1;
-  return (state, ctx) => {
+  const stepper: Stepper<P, S> = (state, ctx) => {
     const p1 = hooks.mStep(state.stats, ctx);
     const e1 = eStep(p1);
     const p2 = hooks.mStep(e1.stats, ctx);
@@ -79,6 +85,11 @@ function squaremStepper<P, S>(hooks: EmHooks<P, S>, eStep: EStep<P, S>): Stepper
     if (alpha === stepMax) stepMax *= STEP_FACTOR;
     return { params: p3, ...e3, emSteps: 3 };
   };
+  stepper.save = () => stepMax;
+  stepper.load = (saved) => {
+    stepMax = saved;
+  };
+  return stepper;
 }
 
 /** The steppers by name. */

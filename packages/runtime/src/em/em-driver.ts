@@ -11,9 +11,18 @@
  * iteration is one M-step followed by the E-step at the new parameters, so `iterations` counts
  * M-steps and the reported objective is the one at the returned parameters. With SQUAREM one
  * iteration is one cycle; `emSteps` counts the EM maps (M-steps) actually spent.
+ *
+ * Checkpoints (`checkpoint`, `resume`): between two iterations the driver can hand out its whole
+ * state — finished runs' objectives, the best finished run, and the run in progress (params,
+ * history, warnings, the stepper's state, the stream's state before and after the last E-step)
+ * — and later continue from it to the same bits as a run never stopped. The hooks' contract
+ * that makes this work: a model keeps nothing between iterations but what an E-step at the
+ * params rebuilds (the driver replays the last E-step with the stream as it was) and what it
+ * records through `ctx.once`. A replay that does not give the saved objective is refused.
  */
-import { makeStreams, type RandomStream } from '../random/stream.js';
+import { makeStreams, type RandomState, RandomStream } from '../random/stream.js';
 import { type Accelerator, accelerators } from './accelerators.js';
+import { CheckpointError, decodeState, type EncodedState, encodeState } from './em-checkpoint.js';
 import { type AssignContext, type EmVariant, emVariants } from './variants.js';
 
 export interface EmStepContext {
@@ -26,6 +35,11 @@ export interface EmStepContext {
    * check skips this iteration, since the objective may then legitimately go down.
    */
   readonly perturb: (message: string) => void;
+  /**
+   * True the first time `key` is given in this run (for warnings given once per run); kept in
+   * checkpoints. Absent in contexts not made by the driver.
+   */
+  readonly once?: (key: string) => boolean;
 }
 
 export interface EStepResult<S> {
@@ -45,10 +59,46 @@ export interface EmHooks<P, S> {
   constrain?(u: Float64Array): P | undefined;
 }
 
+/** What `onIteration` receives: once after initialisation (iteration 0), then after every iteration. */
 export interface IterationInfo {
+  /** The run, from 0. */
+  readonly restart: number;
+  /** The number of runs. */
+  readonly restarts: number;
+  /** M-steps (SQUAREM cycles) done in this run; 0 at the initial parameters. */
+  readonly iteration: number;
+  /** The objective at the current parameters (log-likelihood, plus the log prior for MAP). */
+  readonly objective: number;
+  /** (objective − previous objective) / |objective|; absent at iteration 0. */
+  readonly relativeChange?: number;
+}
+
+/** The settings a checkpoint must be resumed with (they decide every draw and every stop). */
+export interface EmSettings {
+  readonly seed: number;
+  readonly restarts: number;
+  readonly maxIter: number;
+  readonly tol: number;
+  readonly variant: EmVariant;
+  readonly accelerate: Accelerator;
+}
+
+/** The driver's state between two iterations, as JSON (see em-checkpoint.ts for the numbers). */
+export interface EmSavedState {
+  readonly format: 'emforge-em-state';
+  readonly version: 1;
+  readonly settings: EmSettings;
+  /** The run in progress or about to start (from 0) and its iterations done, for display. */
   readonly restart: number;
   readonly iteration: number;
-  readonly objective: number;
+  readonly state: EncodedState;
+}
+
+export interface EmCheckpointOptions {
+  /** Save after every `every` iterations of a run (≥ 1), and before each run after the first. */
+  readonly every: number;
+  /** Receives each state; write it atomically, since the process may die at any point. */
+  readonly save: (state: EmSavedState) => void;
 }
 
 export interface EmOptions {
@@ -65,6 +115,10 @@ export interface EmOptions {
   /** The stepper (default `none`); `squarem` needs the `em` variant. */
   readonly accelerate?: Accelerator;
   readonly onIteration?: (info: IterationInfo) => void;
+  /** Hands out the state every few iterations (see the file comment). */
+  readonly checkpoint?: EmCheckpointOptions;
+  /** Continues from a saved state instead of starting; the settings must be the saved ones. */
+  readonly resume?: EmSavedState;
 }
 
 export interface EmRun<P, S> {
@@ -90,11 +144,61 @@ export interface EmOutcome<P, S> {
 /** A decrease larger than this (relative to the objective's magnitude) is not round-off. */
 export const MONOTONICITY_TOLERANCE = 1e-10;
 
-function runOnce<P, S>(hooks: EmHooks<P, S>, rng: RandomStream, restart: number, options: EmOptions): EmRun<P, S> {
+/** A run in progress, between two iterations (decoded from a checkpoint). */
+interface RunSnapshot<P> {
+  readonly iteration: number;
+  readonly emSteps: number;
+  readonly params: P;
+  readonly objective: number;
+  readonly history: Float64Array;
+  readonly warnings: readonly string[];
+  /** The stream before the last E-step (replayed on resume), and after it. */
+  readonly rng: RandomState;
+  readonly rngAfter: RandomState;
+  readonly once: readonly string[];
+  /** The best iterate so far when it is not the current one. */
+  readonly best: { readonly params: P; readonly objective: number } | null;
+  readonly stepper: number | null;
+}
+
+/** A finished run and the stream before its last E-step. */
+interface RunEnd<P, S> {
+  readonly run: EmRun<P, S>;
+  readonly rng: RandomState;
+}
+
+/** Everything the driver needs to continue (decoded from `EmSavedState.state`). */
+interface DriverSnapshot<P> {
+  /** Final objectives of the runs before `restart`. */
+  readonly objectives: Float64Array;
+  readonly best: (Omit<EmRun<P, unknown>, 'stats' | 'history'> & { history: Float64Array; rng: RandomState }) | null;
+  /** The run before `restart` when no run is in progress: its last E-step is replayed. */
+  readonly last: { readonly params: P; readonly rng: RandomState } | null;
+  readonly current: RunSnapshot<P> | null;
+}
+
+interface RunSaver<P> {
+  readonly every: number;
+  readonly save: (snapshot: RunSnapshot<P>) => void;
+}
+
+const sameStream = (a: RandomState, b: RandomState) =>
+  a.words.every((w, i) => w === b.words[i]) && Object.is(a.spareNormal, b.spareNormal);
+
+function runOnce<P, S>(
+  hooks: EmHooks<P, S>,
+  rng: RandomStream,
+  restart: number,
+  options: EmOptions,
+  restarts: number,
+  saved?: RunSnapshot<P>,
+  saver?: RunSaver<P>,
+): RunEnd<P, S> {
   const maxIter = options.maxIter ?? 1000;
   const tol = options.tol ?? 1e-8;
   const variant = emVariants[options.variant ?? 'em'];
-  const warnings: string[] = [];
+  const warnings: string[] = saved ? [...saved.warnings] : [];
+  const said = new Set(saved?.once);
   let perturbed = false;
   const context = (iteration: number): EmStepContext => ({
     rng,
@@ -104,19 +208,70 @@ function runOnce<P, S>(hooks: EmHooks<P, S>, rng: RandomStream, restart: number,
       perturbed = true;
       warnings.push(message);
     },
+    once: (key) => !said.has(key) && said.add(key) !== undefined,
   });
   const assign: AssignContext = { assignment: variant.assignment, rng };
-  const eStep = (p: P) => hooks.eStep(p, assign);
+  let lastEStep = rng.state();
+  const eStep = (p: P) => {
+    lastEStep = rng.state();
+    return hooks.eStep(p, assign);
+  };
   const step = accelerators[options.accelerate ?? 'none'](hooks, eStep);
-  let params = hooks.initialize(context(0));
-  let { objective, stats } = eStep(params);
-  const history = [objective];
-  options.onIteration?.({ restart, iteration: 0, objective });
-  let best = { params, objective };
+  const report = (iteration: number, objective: number, previous?: number) =>
+    options.onIteration?.({
+      restart,
+      restarts,
+      iteration,
+      objective,
+      ...(previous === undefined ? {} : { relativeChange: (objective - previous) / Math.abs(objective) }),
+    });
+  let params: P;
+  let objective: number;
+  let stats: S;
+  let history: number[];
+  let best: { params: P; objective: number };
+  let iterations: number;
+  let emSteps: number;
+  if (saved) {
+    params = saved.params;
+    ({ objective, stats } = eStep(params));
+    if (!Object.is(objective, saved.objective) || !sameStream(rng.state(), saved.rngAfter)) {
+      throw new CheckpointError(
+        `run ${restart + 1}, iteration ${saved.iteration}: the E-step at the saved params gives the objective ${objective}, ` +
+          `not the saved ${saved.objective}; this model keeps state that a checkpoint does not hold, so it cannot be resumed`,
+      );
+    }
+    history = Array.from(saved.history);
+    best = saved.best ?? { params, objective };
+    iterations = saved.iteration;
+    emSteps = saved.emSteps;
+    if (saved.stepper !== null) step.load?.(saved.stepper);
+  } else {
+    params = hooks.initialize(context(0));
+    ({ objective, stats } = eStep(params));
+    history = [objective];
+    report(0, objective);
+    best = { params, objective };
+    iterations = 0;
+    emSteps = 0;
+  }
+  const snapshot = (): RunSnapshot<P> => ({
+    iteration: iterations,
+    emSteps,
+    params,
+    objective,
+    history: Float64Array.from(history),
+    warnings: [...warnings],
+    rng: lastEStep,
+    rngAfter: rng.state(),
+    once: [...said],
+    best: best.params === params ? null : best,
+    stepper: step.save?.() ?? null,
+  });
+  const resumedAt = iterations;
   let converged = false;
-  let iterations = 0;
-  let emSteps = 0;
   while (iterations < maxIter && Number.isFinite(objective)) {
+    if (saver && iterations !== resumedAt && iterations % saver.every === 0) saver.save(snapshot());
     iterations++;
     perturbed = false;
     const previous = objective;
@@ -124,7 +279,7 @@ function runOnce<P, S>(hooks: EmHooks<P, S>, rng: RandomStream, restart: number,
     ({ params, stats, objective } = next);
     emSteps += next.emSteps;
     history.push(objective);
-    options.onIteration?.({ restart, iteration: iterations, objective });
+    report(iterations, objective, previous);
     if (objective > best.objective || Number.isNaN(best.objective)) best = { params, objective };
     const change = objective - previous;
     if (variant.monotone && !perturbed && change < -MONOTONICITY_TOLERANCE * Math.max(1, Math.abs(previous))) {
@@ -148,7 +303,35 @@ function runOnce<P, S>(hooks: EmHooks<P, S>, rng: RandomStream, restart: number,
         'check the data against the model, or raise regCovar',
     );
   }
-  return { restart, params, stats, objective, iterations, emSteps, converged, history, warnings };
+  return {
+    run: { restart, params, stats, objective, iterations, emSteps, converged, history, warnings },
+    rng: lastEStep,
+  };
+}
+
+function settingsOf(options: EmOptions): EmSettings {
+  return {
+    seed: options.seed ?? 1,
+    restarts: Math.max(1, options.restarts ?? 1),
+    maxIter: options.maxIter ?? 1000,
+    tol: options.tol ?? 1e-8,
+    variant: options.variant ?? 'em',
+    accelerate: options.accelerate ?? 'none',
+  };
+}
+
+/** The decoded state of `saved`, or a `CheckpointError` when it was made with other settings. */
+function readSaved<P>(saved: EmSavedState, settings: EmSettings): DriverSnapshot<P> {
+  if (saved.format !== 'emforge-em-state' || saved.version !== 1)
+    throw new CheckpointError(`not an EM state of version 1 (format '${saved.format}', version ${saved.version})`);
+  for (const [key, value] of Object.entries(settings)) {
+    const was = saved.settings[key as keyof EmSettings];
+    if (!Object.is(was, value))
+      throw new CheckpointError(
+        `the checkpoint was made with ${key} = ${was}, not ${value}: resume with the same settings`,
+      );
+  }
+  return decodeState(saved.state) as DriverSnapshot<P>;
 }
 
 /** Runs EM `restarts` times from independent streams of `seed` and keeps the best run. */
@@ -156,15 +339,66 @@ export function runEm<P, S>(hooks: EmHooks<P, S>, options: EmOptions = {}): EmOu
   if ((options.accelerate ?? 'none') !== 'none' && (options.variant ?? 'em') !== 'em') {
     throw new Error(`acceleration '${options.accelerate}' needs the 'em' variant, not '${options.variant}'`);
   }
-  const restarts = Math.max(1, options.restarts ?? 1);
-  const streams = makeStreams(options.seed ?? 1, restarts);
-  let best: EmRun<P, S> | undefined;
+  const settings = settingsOf(options);
+  const { restarts } = settings;
+  const streams = makeStreams(settings.seed, restarts);
+  const resumed = options.resume === undefined ? undefined : readSaved<P>(options.resume, settings);
+  const assignment = emVariants[settings.variant].assignment;
+  /** The E-step of a finished run again, with the stream as it was then: its stats, and the model's state. */
+  const replay = (params: P, rng: RandomState) => hooks.eStep(params, { assignment, rng: RandomStream.fromState(rng) });
+  let best: RunEnd<P, S> | undefined;
+  let last: { params: P; rng: RandomState } | undefined;
   const objectives: number[] = [];
-  streams.forEach((rng, r) => {
-    const run = runOnce(hooks, rng, r, options);
-    objectives.push(run.objective);
-    if (best === undefined || run.objective > best.objective || Number.isNaN(best.objective)) best = run;
-  });
+  let first = 0;
+  if (resumed) {
+    first = options.resume?.restart ?? 0;
+    // Whatever per-run set-up the model does in `initialize`, with a scratch stream; the values are dropped.
+    const scratch = RandomStream.fromState(resumed.current?.rng ?? resumed.last?.rng ?? streams[0]!.state());
+    hooks.initialize({ rng: scratch, iteration: 0, warn: () => {}, perturb: () => {}, once: () => false });
+    objectives.push(...resumed.objectives);
+    if (resumed.best) {
+      const { rng, history, ...run } = resumed.best;
+      const { objective, stats } = replay(run.params, rng);
+      if (!Object.is(objective, run.objective))
+        throw new CheckpointError(
+          `run ${run.restart + 1}: the E-step at the saved params does not give the saved objective`,
+        );
+      best = { run: { ...run, stats, history: Array.from(history) }, rng };
+    }
+    if (resumed.last && !resumed.current) {
+      replay(resumed.last.params, resumed.last.rng);
+      last = resumed.last;
+    }
+  }
+  const save = (restart: number, iteration: number, current: RunSnapshot<P> | null) =>
+    options.checkpoint?.save({
+      format: 'emforge-em-state',
+      version: 1,
+      settings,
+      restart,
+      iteration,
+      state: encodeState({
+        objectives: Float64Array.from(objectives),
+        best: best
+          ? { ...best.run, stats: undefined, history: Float64Array.from(best.run.history), rng: best.rng }
+          : null,
+        last: current ? null : (last ?? null),
+        current,
+      }),
+    });
+  const every = options.checkpoint ? Math.max(1, Math.floor(options.checkpoint.every)) : 0;
+  for (let r = first; r < restarts; r++) {
+    if (options.checkpoint && r > first) save(r, 0, null);
+    const current = r === first ? (resumed?.current ?? undefined) : undefined;
+    const rng = current ? RandomStream.fromState(current.rng) : streams[r]!;
+    const saver = options.checkpoint
+      ? { every, save: (snap: RunSnapshot<P>) => save(r, snap.iteration, snap) }
+      : undefined;
+    const end = runOnce(hooks, rng, r, options, restarts, current, saver);
+    objectives.push(end.run.objective);
+    last = { params: end.run.params, rng: end.rng };
+    if (best === undefined || end.run.objective > best.run.objective || Number.isNaN(best.run.objective)) best = end;
+  }
   if (best === undefined) throw new Error('runEm: no run');
-  return { best, objectives };
+  return { best: best.run, objectives };
 }

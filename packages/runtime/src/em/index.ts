@@ -3,6 +3,7 @@
 export * from '../kernels/index.js';
 export * from './accelerators.js';
 export * from './criteria.js';
+export * from './em-checkpoint.js';
 export * from './em-driver.js';
 export * from './family-mle-m-step.js';
 export * from './fit.js';

@@ -362,6 +362,7 @@ const reported = new WeakMap<RandomStream, Set<string>>();
 
 /** True the first time `key` is seen in this run. */
 function firstTime(ctx: EmStepContext, key: string): boolean {
+  if (ctx.once) return ctx.once(key); // the driver's per-run memory, kept in checkpoints
   let seen = reported.get(ctx.rng);
   if (!seen) {
     seen = new Set();
