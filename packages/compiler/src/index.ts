@@ -6,6 +6,7 @@ export type * from './check/sample-record.js';
 export type * from './check/symbols.js';
 export type * from './check/value-type.js';
 export { formatType } from './check/value-type.js';
+export { type EmitFitterOptions, emitFitter } from './codegen/emit-fitter.js';
 export { explainPlan } from './explain/explain-model.js';
 export type * from './graph/model-graph.js';
 export { printGraph } from './graph/print-graph.js';

@@ -4,10 +4,19 @@
  */
 import { checkCommand } from './check.js';
 import type { CliCommand } from './command.js';
+import { compileCommand } from './compile.js';
 import { explainCommand } from './explain.js';
 import { fitCommand } from './fit.js';
 import { sampleCommand } from './sample.js';
+import { selectCommand } from './select.js';
 
 export type { CliCommand, CommandContext } from './command.js';
 
-export const commands: readonly CliCommand[] = [checkCommand, explainCommand, fitCommand, sampleCommand];
+export const commands: readonly CliCommand[] = [
+  checkCommand,
+  explainCommand,
+  compileCommand,
+  fitCommand,
+  selectCommand,
+  sampleCommand,
+];

@@ -1,0 +1,193 @@
+/**
+ * `emforge compile`: a planned, lowered model → the TypeScript source of its fitter. The
+ * program kind picks the lowering (`fitterLowerers`: one row per kind — the mixture kind today;
+ * a chain, a linear-Gaussian, … kind adds its own `lower-<kind>-*.ts` files and one row); the
+ * lowering builds a `FitterSource` (fitter-source.ts), the runtime helpers it asked for are
+ * imported from @emforge/runtime or, with `standalone`, inlined (runtime-inline.ts), and
+ * print-fitter.ts prints it once. What cannot be generated yet is one E5001 diagnostic.
+ */
+import { type Diagnostic, lowerMessages, makeDiagnostic, type PhaseResult } from '@emforge/dsl';
+import { type DataSchema, type FitProgram, type Program, runtimeVersion } from '@emforge/runtime';
+import type { PlanOutcome } from '../pipeline.js';
+import type { InferencePlan } from '../plan/inference-plan.js';
+import type { FitterSource, ImportStructure, StatementStructure } from './fitter-source.js';
+import { lowerHeader } from './lower-header.js';
+import { lowerEvaluate, lowerFit, lowerSample } from './lower-mixture-api.js';
+import { lowerEStep, lowerLogPrior } from './lower-mixture-e-step.js';
+import { lowerInitialize, lowerWork } from './lower-mixture-init.js';
+import { lowerMStep } from './lower-mixture-m-step.js';
+import { lowerBind, lowerFlatTypes, lowerParamConversions, lowerPublicTypes } from './lower-mixture-types.js';
+import { CodegenUnsupported, makeMixtureContext } from './mixture-context.js';
+import { printFitter } from './print-fitter.js';
+import { localHelpers, type RuntimeHelper, runtimeHelpers } from './runtime-inline.js';
+
+export interface EmitFitterOptions {
+  /** Inline the runtime pieces instead of importing @emforge/runtime. */
+  readonly standalone?: boolean;
+}
+
+/** What a kind's lowering gets: the plan, the program, the data schema and the model's source. */
+export interface FitterInput {
+  readonly plan: InferencePlan;
+  readonly program: Program;
+  readonly schema: DataSchema;
+  readonly source: string;
+}
+
+/** A kind's lowering: its statements, in order, and the runtime helpers they use. */
+export interface LoweredFitter {
+  readonly statements: readonly StatementStructure[];
+  readonly helpers: ReadonlySet<string>;
+  readonly exports: readonly string[];
+}
+
+const RUNTIME = '@emforge/runtime';
+
+function lowerMixtureFitter(input: FitterInput): LoweredFitter {
+  const ctx = makeMixtureContext(input.program as FitProgram, input.schema, input.plan, input.source);
+  // Lowered in dependency order (the work buffers are known once the steps are), printed in reading order.
+  const eStep = lowerEStep(ctx);
+  const logPrior = lowerLogPrior(ctx);
+  const mStep = lowerMStep(ctx);
+  const initialize = lowerInitialize(ctx);
+  const fit = lowerFit(ctx, logPrior !== undefined);
+  const evaluate = lowerEvaluate(ctx);
+  const sample = lowerSample(ctx);
+  const publicTypes = lowerPublicTypes(ctx);
+  const conversions = lowerParamConversions(ctx);
+  const bind = lowerBind(ctx);
+  const work = lowerWork(ctx);
+  return {
+    statements: [
+      ...publicTypes,
+      fit,
+      ...evaluate,
+      sample,
+      eStep,
+      ...(logPrior ? [logPrior] : []),
+      ...mStep,
+      initialize,
+      ...lowerFlatTypes(ctx),
+      ...work,
+      ...bind,
+      ...conversions,
+    ],
+    helpers: ctx.helpers,
+    exports: ['fit(data, options)', 'logLik(data, params)', 'posterior(data, params)', 'sample(params, sizes, seed)'],
+  };
+}
+
+/** One row per program kind; a kind without a row cannot be compiled yet. */
+const fitterLowerers: Readonly<Record<string, (input: FitterInput) => LoweredFitter>> = {
+  mixture: lowerMixtureFitter,
+};
+
+function helperOf(name: string): RuntimeHelper {
+  const h = runtimeHelpers[name] ?? localHelpers[name];
+  if (!h) throw new Error(`codegen: unknown runtime helper '${name}'`);
+  return h;
+}
+
+/** The inlined statements (dependencies first) and the imports, for the requested helpers. */
+function resolveHelpers(
+  requested: ReadonlySet<string>,
+  standalone: boolean,
+): { inline: StatementStructure[]; imports: ImportStructure[] } {
+  const inlined: string[] = [];
+  const imported = new Set<string>();
+  const visit = (name: string) => {
+    if (inlined.includes(name)) return;
+    const h = helperOf(name);
+    if (!standalone && !h.local) {
+      imported.add(name);
+      return;
+    }
+    for (const dep of h.needs) visit(dep);
+    if (!inlined.includes(name)) inlined.push(name);
+  };
+  for (const name of [...requested].sort()) visit(name);
+  const inline = inlined
+    .filter((name) => helperOf(name).source !== '')
+    .map((name): StatementStructure => {
+      const source = helperOf(name).source;
+      return {
+        kind: 'raw',
+        name,
+        text: name === 'FitResult' ? source.replace(/^interface /m, 'export interface ') : source,
+      };
+    });
+  const names = [...imported].sort();
+  return {
+    inline,
+    imports:
+      names.length === 0
+        ? []
+        : [
+            {
+              moduleSpecifier: RUNTIME,
+              namedImports: names.filter((n) => !helperOf(n).typeOnly),
+              typeOnlyImports: names.filter((n) => helperOf(n).typeOnly),
+            },
+          ],
+  };
+}
+
+/** The fitter's structure (before printing), for a planned model and its program. */
+export function lowerFitter(input: FitterInput, options: EmitFitterOptions = {}): FitterSource {
+  const kind = input.program.kind ?? 'mixture';
+  const lower = fitterLowerers[kind];
+  if (!lower) throw new CodegenUnsupported(`code generation for ${kind} programs is not written yet`);
+  const lowered = lower(input);
+  const standalone = options.standalone === true;
+  const { inline, imports } = resolveHelpers(lowered.helpers, standalone);
+  const header = lowerHeader({
+    model: input.program.model,
+    source: input.source,
+    plan: input.plan,
+    version: runtimeVersion,
+    standalone,
+    exports: lowered.exports,
+  });
+  const locals = inline.filter((s) => helperOf(s.name).local);
+  const runtime = inline.filter((s) => !helperOf(s.name).local);
+  return {
+    header,
+    imports,
+    ...(standalone ? {} : { reExports: ['FitResult'] }),
+    statements: [
+      ...locals,
+      ...lowered.statements,
+      ...(runtime.length > 0
+        ? [
+            {
+              kind: 'raw' as const,
+              name: 'inlined',
+              text: '// ---- Inlined from @emforge/runtime (--standalone): the same code the runtime runs. ----',
+            },
+            ...runtime,
+          ]
+        : []),
+    ],
+  };
+}
+
+/** The fitter's source text, or one E5001 naming what code generation cannot handle yet. */
+export function emitFitter(
+  outcome: PlanOutcome,
+  program: Program,
+  schema: DataSchema,
+  options: EmitFitterOptions = {},
+): PhaseResult<string> {
+  const plan = outcome.plan;
+  if (!plan) return { diagnostics: [] };
+  try {
+    const source = lowerFitter({ plan, program, schema, source: outcome.source.text }, options);
+    return { value: printFitter(source), diagnostics: [] };
+  } catch (error) {
+    if (!(error instanceof CodegenUnsupported)) throw error;
+    const diagnostic: Diagnostic = makeDiagnostic(lowerMessages.unsupportedPlan, undefined, {
+      why: `emforge compile cannot generate it yet: ${error.why}`,
+    });
+    return { diagnostics: [diagnostic] };
+  }
+}

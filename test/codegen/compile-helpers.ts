@@ -1,0 +1,142 @@
+/**
+ * Shared by the code-generation tests: plan a model, generate its fitter (either form), and
+ * compile generated fitters to JavaScript with the TypeScript compiler API in one program —
+ * `@emforge/runtime` resolved to the workspace's sources, which are compiled along so that the
+ * output runs under plain node — then run a script against them in a child `node` process.
+ */
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { emitFitter, lowerDataSchema, lowerProgram, planSource } from '@emforge/compiler';
+import { renderDiagnostics, SourceFile } from '@emforge/dsl';
+import ts from 'typescript';
+
+export const root = fileURLToPath(new URL('../../', import.meta.url));
+const runtimeSource = join(root, 'packages/runtime/src/index.ts');
+
+/** The fitter's source for a model text, or throws with the rendered diagnostics. */
+export function generateFitter(path: string, text: string, standalone: boolean): string {
+  const source = new SourceFile(path, text);
+  const outcome = planSource(source);
+  const lowered = lowerProgram(outcome);
+  if (!lowered.value || !outcome.checked) {
+    throw new Error(renderDiagnostics([...outcome.diagnostics, ...lowered.diagnostics], { source: () => source }));
+  }
+  const emitted = emitFitter(outcome, lowered.value, lowerDataSchema(outcome.checked), { standalone });
+  if (!emitted.value) throw new Error(renderDiagnostics(emitted.diagnostics, { source: () => source }));
+  return emitted.value;
+}
+
+/** Whether a model lowers to a mixture FitProgram (the kind codegen handles today). */
+export function isMixtureModel(text: string): boolean {
+  const outcome = planSource(new SourceFile('model.em', text));
+  const program = lowerProgram(outcome).value;
+  return program !== undefined && (program.kind === undefined || program.kind === 'mixture');
+}
+
+export function exampleNames(): string[] {
+  return ['abo-blood-groups', 'gamma-mixture', 'iris-gmm', 'old-faithful-gmm', 'poisson-mixture-map'];
+}
+
+export interface CompiledFitters {
+  readonly dir: string;
+  /** The emitted JavaScript of each generated file, by its name without `.ts`. */
+  readonly js: (name: string) => string;
+  /** tsc diagnostics in the generated files (the runtime's own are not theirs). */
+  readonly errors: readonly string[];
+  readonly cleanup: () => void;
+}
+
+/**
+ * Writes `files` (name → TypeScript source) to a temporary directory and compiles them in one
+ * program under `--strict` (and noUncheckedIndexedAccess, as this repository), emitting ES2023
+ * modules; `@emforge/runtime` type-checks against the workspace's sources, which are transpiled
+ * into `node_modules/@emforge/runtime` for running.
+ */
+export function compileFitters(files: Readonly<Record<string, string>>): CompiledFitters {
+  const dir = mkdtempSync(join(tmpdir(), 'emforge-codegen-'));
+  const src = join(dir, 'src');
+  const out = join(dir, 'out');
+  mkdirSync(src);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(src, `${name}.ts`), text);
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2023,
+    lib: ['lib.es2023.d.ts'],
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    skipLibCheck: true,
+    types: [],
+    outDir: out,
+    rootDir: '/',
+    paths: { '@emforge/runtime': [runtimeSource] },
+  };
+  const names = Object.keys(files).map((n) => join(src, `${n}.ts`));
+  const program = ts.createProgram(names, options);
+  // Only the generated files are checked and emitted through the program (the runtime has its own typecheck).
+  const generated = program.getSourceFiles().filter((f) => f.fileName.startsWith(src));
+  const diagnostics = [
+    ...program.getOptionsDiagnostics(),
+    ...program.getGlobalDiagnostics(),
+    ...generated.flatMap((f) => [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)]),
+    ...generated.flatMap((f) => program.emit(f).diagnostics),
+  ];
+  const errors = diagnostics.map((d) => {
+    const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
+    const at = d.file ? `${d.file.fileName.slice(src.length + 1)}:${(where?.line ?? 0) + 1}: ` : '';
+    return `${at}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+  });
+  // The runtime's sources transpiled file by file as the package @emforge/runtime, with its one dependency.
+  const runtimeDir = join(dir, 'node_modules/@emforge/runtime');
+  const runtimeSrc = join(root, 'packages/runtime/src');
+  for (const file of readdirSync(runtimeSrc, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts')) continue;
+    const js = ts.transpileModule(readFileSync(join(runtimeSrc, file), 'utf8'), {
+      compilerOptions: { target: ts.ScriptTarget.ES2023, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: true },
+    }).outputText;
+    mkdirSync(dirname(join(runtimeDir, file)), { recursive: true });
+    writeFileSync(join(runtimeDir, file.replace(/\.ts$/, '.js')), js);
+  }
+  writeFileSync(
+    join(runtimeDir, 'package.json'),
+    JSON.stringify({ name: '@emforge/runtime', type: 'module', exports: './index.js' }),
+  );
+  const matrix = join(root, 'packages/runtime/node_modules/ml-matrix');
+  if (existsSync(matrix)) symlinkSync(matrix, join(dir, 'node_modules/ml-matrix'), 'dir');
+  return {
+    dir,
+    js: (name) => join(out, src, `${name}.js`),
+    errors,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Runs an ES module script (text) with plain node in `dir`; returns its parsed JSON output. */
+export function runNode(dir: string, script: string): unknown {
+  const path = join(dir, `run-${Date.now()}-${Math.random().toString(36).slice(2)}.mjs`);
+  writeFileSync(path, script);
+  const stdout = execFileSync(process.execPath, [path], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+  return JSON.parse(stdout);
+}
+
+export function readExample(name: string): { path: string; model: string; data: unknown } {
+  const path = `examples/${name}/model.em`;
+  return {
+    path,
+    model: readFileSync(join(root, path), 'utf8'),
+    data: JSON.parse(readFileSync(join(root, `examples/${name}/data.json`), 'utf8')),
+  };
+}

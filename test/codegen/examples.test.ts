@@ -1,0 +1,162 @@
+/**
+ * `emforge compile` end to end: for every example the mixture runtime fits, the generated fitter
+ * in both forms (importing @emforge/runtime, and --standalone) type-checks under --strict (one
+ * TypeScript program for all of them), runs under plain node after compilation, and reproduces
+ * `emforge fit` (the API's `compile(source).fit`, which is the command's path) with the same seed
+ * and options: the same FitResult, bit for bit (so also within 1e-9 relative log-likelihood).
+ * `logLik` and `posterior` agree with the runtime's fit and posteriors, and `sample` draws what
+ * `emforge sample` draws with the same seed.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { compile, type FitOptions } from '@emforge/cli';
+import { lowerDataSchema, lowerProgram, planSource } from '@emforge/compiler';
+import { SourceFile } from '@emforge/dsl';
+import { type FitProgram, fitAnyProgram, sampleProgram } from '@emforge/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareAny } from '../fit/fit-helpers.js';
+import {
+  type CompiledFitters,
+  compileFitters,
+  exampleNames,
+  generateFitter,
+  isMixtureModel,
+  readExample,
+  root,
+  runNode,
+} from './compile-helpers.js';
+
+/** Options per example: the default path and the init / fixed / method variants. */
+const optionCases: Readonly<Record<string, readonly FitOptions[]>> = {
+  'old-faithful-gmm': [
+    { seed: 3, restarts: 2, maxIter: 300 },
+    { seed: 1, restarts: 1, init: 'random', maxIter: 40 },
+    { seed: 2, restarts: 2, fixed: { weights: [0.4, 0.6] }, maxIter: 200 },
+  ],
+  'iris-gmm': [{ seed: 1, restarts: 2, init: 'random-points', maxIter: 200 }],
+  'poisson-mixture-map': [
+    { seed: 5, restarts: 3 },
+    { seed: 1, restarts: 1, init: { rate: [2, 8] }, tol: 1e-10 },
+  ],
+  'gamma-mixture': [{ seed: 1, restarts: 2, maxIter: 200 }],
+  'abo-blood-groups': [{ seed: 1, restarts: 2 }],
+};
+
+/** The params a `sample` call gets, and its sizes: the first fit's params, a small N. */
+const sampleSizes = { N: 25 };
+
+interface Outcome {
+  readonly fits: Record<string, unknown[]>;
+  readonly logLik: Record<string, number>;
+  readonly posterior: Record<string, { states: string[]; responsibilities: number[][] }>;
+  readonly sample: Record<string, { data: Record<string, unknown>; latents: Record<string, number[]> }>;
+}
+
+const names = exampleNames();
+let compiled: CompiledFitters;
+let outcome: Outcome;
+const references: Record<string, ReturnType<ReturnType<typeof compile>['fit']>[]> = {};
+
+beforeAll(() => {
+  const files: Record<string, string> = {};
+  for (const name of names) {
+    const { path, model } = readExample(name);
+    files[name] = generateFitter(path, model, false);
+    files[`${name}.standalone`] = generateFitter(path, model, true);
+  }
+  compiled = compileFitters(files);
+  for (const name of names) {
+    const { model, data } = readExample(name);
+    references[name] = optionCases[name]!.map((o) => compile(model).fit(data as object, o));
+  }
+  const script = [
+    "import { readFileSync } from 'node:fs';",
+    'const out = { fits: {}, logLik: {}, posterior: {}, sample: {} };',
+    ...names.flatMap((name) => {
+      const cases = JSON.stringify(optionCases[name]);
+      const params = JSON.stringify(references[name]![0]!.params);
+      const { data } = readExample(name);
+      const inputs = name === 'abo-blood-groups' ? `, { pheno: data.pheno }` : '';
+      return [
+        `{`,
+        `  const data = ${JSON.stringify(data)};`,
+        `  const imported = await import(${JSON.stringify(compiled.js(name))});`,
+        `  const standalone = await import(${JSON.stringify(compiled.js(`${name}.standalone`))});`,
+        `  out.fits[${JSON.stringify(name)}] = ${cases}.flatMap((o) => [imported.fit(data, o), standalone.fit(data, o)]);`,
+        `  const params = ${params};`,
+        `  out.logLik[${JSON.stringify(name)}] = [imported.logLik(data, params), standalone.logLik(data, params)];`,
+        `  out.posterior[${JSON.stringify(name)}] = [imported.posterior(data, params), standalone.posterior(data, params)];`,
+        `  out.sample[${JSON.stringify(name)}] = [imported.sample(params, ${JSON.stringify(sampleSizes)}, 7${inputs}), standalone.sample(params, ${JSON.stringify(sampleSizes)}, 7${inputs})];`,
+        `}`,
+      ];
+    }),
+    'process.stdout.write(JSON.stringify(out));',
+  ].join('\n');
+  outcome = runNode(compiled.dir, script) as Outcome;
+}, 120_000);
+
+afterAll(() => compiled?.cleanup());
+
+describe('generated fitters of the examples', () => {
+  it('covers every example the mixture runtime fits', () => {
+    const mixture = readExamplesDir().filter((name) => isMixtureModel(readExample(name).model));
+    expect(names).toEqual(mixture);
+  });
+
+  it('type-check under --strict, in both forms', () => {
+    expect(compiled.errors).toEqual([]);
+  });
+
+  for (const name of names) {
+    it(`${name}: fit reproduces emforge fit bit for bit (both forms)`, () => {
+      const fits = outcome.fits[name]!;
+      optionCases[name]!.forEach((_, k) => {
+        const reference = JSON.parse(JSON.stringify(references[name]![k]));
+        for (const form of [0, 1]) {
+          const generated = fits[2 * k + form] as typeof reference;
+          expect(Math.abs(generated.logLik - reference.logLik)).toBeLessThanOrEqual(1e-9 * Math.abs(reference.logLik));
+          expect(JSON.stringify(generated)).toBe(JSON.stringify(reference));
+        }
+      });
+    });
+
+    it(`${name}: logLik, posterior and sample agree with the runtime`, () => {
+      const { model, data } = readExample(name);
+      const params = references[name]![0]!.params;
+      const { program, data: bound } = prepareAny(model, data);
+      const { seed, restarts, maxIter, tol, init } = optionCases[name]![0]!;
+      const fit = fitAnyProgram(program, bound, {
+        seed: seed ?? 1,
+        restarts: restarts ?? 10,
+        maxIter: maxIter ?? 1000,
+        tol: tol ?? 1e-8,
+        ...(typeof init === 'string' ? { initMethod: init } : {}),
+      });
+      // The runtime's own E-step at the same params: its fit's responsibilities and log-likelihood.
+      expect(outcome.logLik[name]).toEqual([fit.result.logLik, fit.result.logLik]);
+      const posterior = JSON.parse(JSON.stringify(fit.posteriors));
+      for (const p of outcome.posterior[name] as unknown as { states: string[]; responsibilities: number[][] }[]) {
+        expect(p.states).toEqual(posterior.states);
+        expect(p.responsibilities).toEqual(posterior.responsibilities);
+      }
+      const outcomePlan = planSource(new SourceFile('model.em', model));
+      const schema = lowerDataSchema(outcomePlan.checked!);
+      const lowered = lowerProgram(outcomePlan).value as FitProgram;
+      const inputs = name === 'abo-blood-groups' ? { inputs: bound } : {};
+      const drawn = sampleProgram(lowered, schema, params, { seed: 7, sizes: sampleSizes, ...inputs });
+      for (const s of outcome.sample[name] as unknown as { data: unknown; latents: unknown }[]) {
+        const expected = JSON.parse(JSON.stringify({ data: drawn.data, latents: drawn.latents }));
+        if (name === 'abo-blood-groups') delete expected.data.pheno;
+        expect(s).toEqual(expected);
+      }
+    });
+  }
+});
+
+/** Every example directory with a model. */
+function readExamplesDir(): string[] {
+  return readdirSync(join(root, 'examples'), { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(root, 'examples', e.name, 'model.em')))
+    .map((e) => e.name)
+    .sort();
+}
