@@ -5,25 +5,45 @@
  * JSON atomically (a temporary file in the same directory, then a rename), `--posteriors` the
  * responsibilities (JSON, or CSV by extension) the same way. Model, lowering and data problems
  * are diagnostics and exit 1, as are `--init FILE` / `--fix FILE` values that do not match the
- * params. Loaded only when fit runs.
+ * params. On a terminal a live progress line per run goes to stderr (progress.ts; `--quiet`
+ * turns it off). `--checkpoint FILE` saves the EM state every `--checkpoint-every` iterations
+ * and `--resume FILE` continues from it, to the same bits as a fit never stopped
+ * (checkpoint-file.ts); a checkpoint of another model or other data is refused (exit 1).
+ * `--report FILE` writes one self-contained HTML page of the fit (report/).
+ * Loaded only when fit runs.
  */
 import { readFileSync } from 'node:fs';
-import { lowerDataSchema } from '@emforge/compiler';
+import { explainPlan, lowerDataSchema } from '@emforge/compiler';
 import {
   type Accelerator,
+  CheckpointError,
+  type EmFitOptions,
   type EmVariant,
+  encodeState,
   type FitResult,
   fitAnyProgram,
+  type IterationInfo,
   type ParamValue,
   type Posteriors,
 } from '@emforge/runtime';
+import {
+  fingerprintOf,
+  fingerprintProblem,
+  readCheckpoint,
+  restoredOptions,
+  savedOptions,
+  writeCheckpoint,
+} from './checkpoint-file.js';
 import type { CliIo } from './cli-io.js';
 import { dataFormatOf, loadData } from './data/index.js';
 import { ExitCode } from './exit-codes.js';
-import { type FitOptions, initMethods, makeEmFitOptions } from './fit-options.js';
+import { defaultCheckpointEvery, type FitOptions, initMethods, makeEmFitOptions } from './fit-options.js';
 import { errorMessage, reportInternalError } from './internal-error.js';
 import { loadProgram, reportDiagnostics, writeAtomically } from './load-program.js';
+import { makeProgress } from './progress.js';
 import { readSource } from './read-source.js';
+import type { RestartTrace } from './report/report-input.js';
+import { writeReport } from './report/write-report.js';
 
 export interface FitCliOptions {
   readonly data: string;
@@ -40,6 +60,38 @@ export interface FitCliOptions {
   readonly posteriors?: string;
   readonly json?: boolean;
   readonly out?: string;
+  /** No progress line. */
+  readonly quiet?: boolean;
+  readonly checkpoint?: string;
+  readonly checkpointEvery?: number;
+  /** Write the HTML report (model, plan, derivation, traces, params, plots) to this file. */
+  readonly report?: string;
+  readonly resume?: string;
+  /** The options given on the command line (not defaults), by attribute name: checked against a resumed checkpoint. */
+  readonly explicit?: readonly string[];
+}
+
+/** The runtime options each command-line option sets, for comparing with a checkpoint's. */
+const emOptionOf: Readonly<Record<string, readonly (keyof EmFitOptions)[]>> = {
+  seed: ['seed'],
+  restarts: ['restarts'],
+  maxIter: ['maxIter'],
+  tol: ['tol'],
+  init: ['init', 'initMethod'],
+  fix: ['fixed'],
+  variant: ['variant'],
+  accelerate: ['accelerate'],
+  regCovar: ['regCovar'],
+};
+
+const flagOf = (name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** Command-line options that disagree with the options a checkpoint was made with. */
+function optionConflicts(explicit: readonly string[], given: EmFitOptions, saved: EmFitOptions): string[] {
+  const same = (a: unknown, b: unknown) => JSON.stringify(encodeState(a)) === JSON.stringify(encodeState(b));
+  return explicit
+    .filter((name) => (emOptionOf[name] ?? []).some((key) => !same(given[key], saved[key])))
+    .map((name) => `${flagOf(name)} differs from the value the checkpoint was made with; leave it out to resume`);
 }
 
 function formatValue(v: ParamValue): string {
@@ -89,6 +141,29 @@ function readParamsFile(path: string, option: string): { raw?: Record<string, un
   }
 }
 
+/**
+ * Collects each restart's objective trace from `onIteration` for the report; the kept run is the
+ * one whose trace ends at the result's objective (a resumed fit has the runs since the checkpoint).
+ */
+function traceRecorder() {
+  const runs = new Map<number, number[]>();
+  return {
+    record(info: IterationInfo): void {
+      const trace = info.iteration === 0 ? [] : (runs.get(info.restart) ?? []);
+      trace.push(info.objective);
+      runs.set(info.restart, trace);
+    },
+    of(result: FitResult): RestartTrace[] {
+      let kept = false;
+      return [...runs].map(([restart, objective]) => {
+        const isKept = !kept && objective.at(-1) === result.objective && objective.length === result.history.length;
+        kept ||= isKept;
+        return { label: `restart ${restart + 1}`, objective, kept: isKept };
+      });
+    },
+  };
+}
+
 export function fitFile(path: string, options: FitCliOptions, io: CliIo): number {
   try {
     const loaded = loadProgram(path, io);
@@ -128,10 +203,84 @@ export function fitFile(path: string, options: FitCliOptions, io: CliIo): number
       io.stderr(problems.map((p) => `error: ${p}\n`).join(''));
       return ExitCode.userError;
     }
+    let emOptions: EmFitOptions = em.value;
+    let every = options.checkpointEvery ?? defaultCheckpointEvery;
+    const fingerprint =
+      options.checkpoint !== undefined || options.resume !== undefined ? fingerprintOf(program, data.value) : undefined;
+    if (options.resume !== undefined && fingerprint) {
+      const read = readCheckpoint(options.resume);
+      const file = read.value;
+      const problem = read.problem ?? (file && fingerprintProblem(options.resume, file, fingerprint));
+      if (problem !== undefined || !file) {
+        io.stderr(`error: ${problem}\n`);
+        return ExitCode.userError;
+      }
+      const saved = restoredOptions(file);
+      const conflicts = optionConflicts(options.explicit ?? [], em.value, saved);
+      if (conflicts.length > 0) {
+        io.stderr(conflicts.map((p) => `error: ${p}\n`).join(''));
+        return ExitCode.userError;
+      }
+      emOptions = { ...saved, resume: file.state };
+      every = options.checkpointEvery ?? file.every;
+    }
     if (!options.json) reportDiagnostics(io, [...outcome.diagnostics, ...data.diagnostics], [source, dataFile.source]);
-    const { result, posteriors } = fitAnyProgram(program, data.value, em.value);
+    const checkpointPath = options.checkpoint ?? options.resume;
+    if (checkpointPath !== undefined && fingerprint) {
+      const header = {
+        format: 'emforge-checkpoint',
+        version: 1,
+        ...fingerprint,
+        options: savedOptions(emOptions),
+        every,
+      } as const;
+      emOptions = {
+        ...emOptions,
+        checkpoint: {
+          every,
+          save: (state) => writeCheckpoint(checkpointPath, { ...header, savedAt: new Date().toISOString(), state }),
+        },
+      };
+    }
+    const progress = makeProgress({
+      write: io.stderr,
+      isTTY: io.stdoutIsTTY && io.stderrIsTTY === true && !options.quiet,
+      ...(io.now ? { now: io.now } : {}),
+    });
+    const traces = options.report !== undefined ? traceRecorder() : undefined;
+    let fitted: ReturnType<typeof fitAnyProgram>;
+    try {
+      fitted = fitAnyProgram(program, data.value, {
+        ...emOptions,
+        onIteration: (info) => {
+          progress.onIteration(info);
+          traces?.record(info);
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof CheckpointError)) throw error;
+      const flag = options.resume !== undefined ? `--resume ${options.resume}` : `--checkpoint ${options.checkpoint}`;
+      io.stderr(`error: ${flag}: ${error.message}\n`);
+      return ExitCode.userError;
+    } finally {
+      progress.finish();
+    }
+    const { result, posteriors } = fitted;
     const json = `${JSON.stringify(result, null, 2)}\n`;
     if (options.out !== undefined) writeAtomically(options.out, json);
+    if (options.report !== undefined && outcome.plan) {
+      writeReport(options.report, {
+        source: source.text,
+        sourceName: path,
+        plan: outcome.plan,
+        derivation: explainPlan(outcome),
+        result,
+        posteriors,
+        data: data.value,
+        program,
+        ...(traces ? { traces: traces.of(result) } : {}),
+      });
+    }
     if (options.posteriors !== undefined) {
       writeAtomically(options.posteriors, formatPosteriors(result.model, posteriors, dataFormatOf(options.posteriors)));
     }

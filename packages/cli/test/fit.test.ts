@@ -70,20 +70,35 @@ describe('emforge fit', () => {
     expect(readdirSync(dir)).toEqual(['fit.json']);
   });
 
+  it("--report writes one self-contained HTML page with every restart's trace", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emforge-fit-'));
+    const report = join(dir, 'fit.html');
+    const { code } = await run([...faithful, '--report', report, '--json']);
+    expect(code).toBe(0);
+    const html = readFileSync(report, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).toContain('old_faithful_gmm');
+    expect(html).toContain('restart 1');
+    expect(html).toContain('restart 2');
+    // Self-contained: no script or stylesheet is fetched from anywhere.
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/i);
+    expect(readdirSync(dir)).toEqual(['fit.html']);
+  });
+
   it('exits 1 with E5001 for a model the runtime cannot run yet, leaving --out untouched', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'emforge-fit-'));
     const outFile = join(dir, 'fit.json');
     writeFileSync(outFile, 'old');
     const { code, out } = await run([
       'fit',
-      example('hmm-dishonest-casino', 'model.em'),
+      example('mixture-logistic', 'model.em'),
       '--data',
-      example('hmm-dishonest-casino', 'data.json'),
+      example('mixture-logistic', 'data.json'),
       '--out',
       outFile,
     ]);
     expect(code).toBe(1);
-    expect(out).toMatch(/error\[E5001\]: this model's plan is not supported by the runtime yet: latent 'die'/);
+    expect(out).toMatch(/error\[E5001\]: this model's plan is not supported by the runtime yet: .*logistic/);
     expect(readFileSync(outFile, 'utf8')).toBe('old');
   });
 

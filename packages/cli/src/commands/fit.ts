@@ -5,16 +5,17 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import type { FitCliOptions } from '../fit-file.js';
+import { defaultCheckpointEvery } from '../fit-options.js';
 import type { CliCommand } from './command.js';
 
-function parseSize(value: string, previous: Record<string, number>): Record<string, number> {
+export function parseSize(value: string, previous: Record<string, number>): Record<string, number> {
   const match = /^([A-Za-z_][A-Za-z0-9_]*)=(\d+)$/.exec(value);
   if (!match || Number(match[2]) < 1)
     throw new InvalidArgumentError(`expected NAME=POSITIVE_INTEGER (like K=3), not '${value}'`);
   return { ...previous, [match[1]!]: Number(match[2]) };
 }
 
-function parseNumber(kind: 'integer' | 'positive-integer' | 'non-negative') {
+export function parseNumber(kind: 'integer' | 'positive-integer' | 'non-negative') {
   return (value: string): number => {
     const v = Number(value);
     const ok =
@@ -31,7 +32,7 @@ function parseNumber(kind: 'integer' | 'positive-integer' | 'non-negative') {
 }
 
 /** A value from a fixed list (`--variant em|hard|stochastic`). */
-function parseChoice(choices: readonly string[]) {
+export function parseChoice(choices: readonly string[]) {
   return (value: string): string => {
     if (!choices.includes(value))
       throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, not '${value}'`);
@@ -76,9 +77,23 @@ export const fitCommand: CliCommand = {
       .option('--posteriors <file>', 'write the responsibilities per item and latent state (JSON, or CSV by extension)')
       .option('--json', 'print the result as one JSON object')
       .option('--out <file>', 'also write the JSON result to this file (atomically)')
+      .option('--report <file>', 'write an HTML report: model, plan, derivation, traces, params and plots (offline)')
+      .option('--quiet', 'no progress line (shown on a terminal only, on stderr)')
+      .option('--checkpoint <file>', 'save the EM state to this file (atomically) every --checkpoint-every iterations')
+      .option(
+        '--checkpoint-every <n>',
+        `iterations between two checkpoints (default ${defaultCheckpointEvery})`,
+        parseNumber('positive-integer'),
+      )
+      .option('--resume <file>', 'continue a fit from its checkpoint (same model and data; keeps saving to it)')
       .addHelpText(
         'after',
-        '\nWith --accelerate squarem one iteration is one SQUAREM cycle (about 3 EM steps; the\n' +
+        '\nOn a terminal a progress line per run (restart) goes to stderr: iteration, objective,\n' +
+          'relative change, run k of n, elapsed time. --quiet hides it.\n' +
+          '\nA resumed fit ends at exactly the result of the same fit never interrupted. It uses the\n' +
+          'options saved in the checkpoint; options given again must agree with them. A checkpoint\n' +
+          'of another model or other data is refused.\n' +
+          '\nWith --accelerate squarem one iteration is one SQUAREM cycle (about 3 EM steps; the\n' +
           'result reports both as iterations and emSteps).\n' +
           '\nExit codes: 0 fitted, 1 the model or the data has errors (or the runtime cannot run\n' +
           '            this model yet), 2 usage error, 70 internal error in emforge (please report it).',
@@ -90,8 +105,17 @@ export const fitCommand: CliCommand = {
           code: 'emforge.usage',
         });
       }
+      if (options.checkpointEvery !== undefined && options.checkpoint === undefined && options.resume === undefined) {
+        command.error('error: --checkpoint-every needs --checkpoint FILE (or --resume FILE)', {
+          exitCode: 2,
+          code: 'emforge.usage',
+        });
+      }
       const { fitFile } = await import('../fit-file.js');
-      ctx.finish(fitFile(file, options, ctx.io));
+      const explicit = command.options
+        .map((o) => o.attributeName())
+        .filter((name) => command.getOptionValueSource(name) === 'cli');
+      ctx.finish(fitFile(file, { ...options, explicit }, ctx.io));
     });
     return command;
   },
