@@ -10,5 +10,12 @@ Rscript test/peers/gmm/make_mclust.R                  # reads test/peers/gmm/inp
 /usr/bin/python3 test/peers/discrete/make_numpy.py
 Rscript test/peers/discrete/make_flexmix.R            # reads test/peers/discrete/<name>.json
 /usr/bin/python3 test/peers/abo/make_abo.py
+Rscript test/peers/select/make_mclust_select.R         # mclust VVV, G = 1..4 on Old Faithful (emforge select)
+/usr/bin/python3 test/peers/hmm/make_hmm.py            # forward algorithm + Baum-Welch in log space (~4 min)
+Rscript test/peers/factanal/make_factanal.R           # R factanal ML solutions (attitude, swiss)
+/usr/bin/python3 test/peers/kalman/make_kalman.py      # Kalman filter + joint-Gaussian log-likelihoods
+/usr/bin/python3 test/peers/missing/make_missing.py    # MVN and GMM EM with missing entries
+/usr/bin/python3 test/peers/student-t/make_student_t.py  # multivariate t and t-mixture EM, ν known
+/usr/bin/python3 test/peers/report/make_pca.py         # PCA projections for the report's scatter plots
 pnpm exec biome format --write test/peers >/dev/null  # JSON layout only; numbers are kept as written
 pnpm exec vitest run test/peers
