@@ -1,9 +1,12 @@
 /**
  * Lowers a plan to the runtime's `FitProgram` (packages/runtime/src/em/fit-program.ts): the
  * item plate, the finite latents enumerated jointly per item, each factor's child and
- * arguments as value sources, and each param's declared shape, rule and prior. Plans the
- * runtime cannot execute yet (non-enumerate E-steps, numeric or unexecutable M-steps,
- * expressions in arguments, …) get one E5001 diagnostic that names the obstacle.
+ * arguments as value sources (expressions of params and data too: lower-expression.ts), and
+ * each param's declared shape, rule and prior. A param without a closed form the runtime runs
+ * (planned `numeric`, a closed-form rule whose statement has an expression argument, a prior no
+ * conjugate rule takes) gets the `numeric` rule when the families of its statements and prior
+ * have derivatives (packages/runtime/src/numeric/). Plans the runtime cannot execute yet
+ * (non-enumerate E-steps, unexecutable M-steps, …) get one E5001 diagnostic that names the obstacle.
  */
 import {
   type Diagnostic,
@@ -16,7 +19,9 @@ import {
   type Span,
 } from '@emforge/dsl';
 import {
+  argumentGradients,
   type ConstantValue,
+  childGradients,
   type DimEntry,
   type FitFactor,
   type FitLatent,
@@ -30,11 +35,13 @@ import {
   logDensityKernels,
   mixtureRules,
   mixtureScaleRules,
+  numericRule,
   type ValueSource,
 } from '@emforge/runtime';
 import type { Dim } from '../check/value-type.js';
 import type { Factor } from '../graph/model-graph.js';
 import type { PlanOutcome } from '../pipeline.js';
+import { paramsOf } from './lower-expression.js';
 import { type ItemContext, lowerConstant, lowerValueSource, sizeNames, wholeDataOf } from './lower-value-source.js';
 
 /** Thrown inside this file only, caught by `lowerFitProgram`: the first obstacle found. */
@@ -88,6 +95,53 @@ function closedForm(pp: PlanParam): boolean {
   return (pp.update === 'closed-form' || pp.update === 'closed-form-map') && mixtureRules.has(pp.rule);
 }
 
+/** True when a statement has an expression argument: its params are then updated numerically. */
+function numericFactor(f: FitFactor): boolean {
+  return f.args.some((a) => a.source.kind === 'expression');
+}
+
+/** The params a value source reads. */
+function sourceParams(source: ValueSource): string[] {
+  if (source.kind === 'param') return [source.name];
+  if (source.kind === 'expression') return paramsOf(source.expr);
+  return [];
+}
+
+/**
+ * The param as a `numeric` param (the numeric M-step: L-BFGS on the expected complete-data log
+ * posterior), or throws why it cannot be: a family without derivatives, a covariance, a prior
+ * without a derivative or with non-scalar arguments.
+ */
+function numericParam(
+  pp: PlanParam,
+  decl: ParamDecl,
+  factorIds: readonly number[],
+  factors: readonly FitFactor[],
+  prior: (base: FitParam) => FitParam,
+): FitParam {
+  const span = pp.at ?? decl.span;
+  const why = (reason: string) =>
+    new Unsupported(`param '${pp.name}' needs a numeric M-step (${pp.reason ?? pp.rule}), and ${reason}`, span);
+  const uses = pp.factors.map((id) => factors[factorIds.indexOf(id)]);
+  for (const fit of uses) {
+    if (!fit) throw why('it appears in a statement that is not a likelihood of the items');
+    if (!argumentGradients[fit.family]) throw why(`the numeric M-step has no derivative of ${fit.family} yet`);
+  }
+  const declared = declaredShape(pp.name, decl);
+  if (declared.element === 'cov') throw why('the numeric M-step does not handle covariance params yet');
+  const factor = factorIds.indexOf(pp.factors[0]!);
+  const argument = factors[factor]?.args.find((a) => sourceParams(a.source).includes(pp.name));
+  if (!argument) throw why(`it is not an argument of '${factors[factor]?.text ?? 'its statement'}'`);
+  const out = prior({ ...declared, rule: numericRule, factor, argument: argument.name });
+  if (out.prior) {
+    if (!childGradients[out.prior.family])
+      throw why(`the numeric M-step has no derivative of the prior family ${out.prior.family} yet`);
+    if (!out.prior.args.every(isScalarConstant) || out.prior.covarianceOf)
+      throw why(`the prior '${out.prior.text}' has arguments that are not numbers`);
+  }
+  return out;
+}
+
 /**
  * The factors (indices into `factors`) whose params are all updated jointly by the family's
  * exact weighted MLE: those with a param the closed-form rules cannot update. Throws the reason
@@ -105,7 +159,7 @@ function familyMleFactors(
     if (closedForm(pp) || pp.factors.length !== 1) continue;
     const index = factorIds.indexOf(pp.factors[0]!);
     const fit = factors[index];
-    if (!fit || out.has(index)) continue;
+    if (!fit || out.has(index) || numericFactor(fit)) continue;
     const why = (reason: string) =>
       new Unsupported(
         `param '${pp.name}' needs a ${pp.update} M-step (${pp.rule}), and the weighted MLE of ${fit.family} cannot replace it: ${reason}`,
@@ -156,6 +210,12 @@ function lowerParams(
     const span = symbol.decl.span;
     const jointIndex = pp.factors.length === 1 ? factorIds.indexOf(pp.factors[0]!) : -1;
     if (joint.has(jointIndex)) return familyMleParam(pp, symbol.decl, jointIndex, factors[jointIndex]!);
+    const withPrior = (base: FitParam) => lowerPrior(pp, base, outcome, symbol.arrayRank, span);
+    const inExpression = pp.factors.some((id) => {
+      const fit = factors[factorIds.indexOf(id)];
+      return fit !== undefined && numericFactor(fit);
+    });
+    if (pp.update === 'numeric' || inExpression) return numericParam(pp, symbol.decl, factorIds, factors, withPrior);
     if (pp.update !== 'closed-form' && pp.update !== 'closed-form-map') {
       throw new Unsupported(`param '${pp.name}' needs a ${pp.update} M-step (${pp.rule})`, pp.at ?? span);
     }
@@ -194,21 +254,33 @@ function lowerParams(
       argument: uses[0]!.argument,
       ...(uses.length > 1 ? { alsoIn: uses.slice(1) } : {}),
     };
-    if (!pp.prior) return base;
-    const prior = graph.factors.get(pp.prior.factor);
-    if (!prior) throw new Unsupported(`the prior of '${pp.name}' has no statement`, span);
-    if (prior.indices.length !== symbol.arrayRank) {
-      throw new Unsupported(`the prior '${pp.prior.text}' covers only part of '${pp.name}'`, prior.stmt.span);
-    }
-    if (pp.rule === 'normal-inverse-wishart-map' && prior.family === 'MvNormal')
-      return { ...base, prior: niwMeanPrior(prior, pp.prior.text, sizeNames(checked), wholeDataOf(checked), span) };
-    const priorArgs = prior.args.map((a) => {
-      const c = lowerConstant(a.expr, sizeNames(checked), wholeDataOf(checked));
-      if (!c) throw new Unsupported(`the prior argument '${a.text}' is not a constant`, a.expr.span);
-      return c;
-    });
-    return { ...base, prior: { family: prior.family, args: priorArgs, text: pp.prior.text } };
+    return withPrior(base);
   });
+}
+
+/** The param with its prior (constant arguments) when the plan gives it one. */
+function lowerPrior(
+  pp: PlanParam,
+  base: FitParam,
+  outcome: Required<Pick<PlanOutcome, 'plan' | 'graph' | 'checked'>>,
+  arrayRank: number,
+  span: Span,
+): FitParam {
+  const { graph, checked } = outcome;
+  if (!pp.prior) return base;
+  const prior = graph.factors.get(pp.prior.factor);
+  if (!prior) throw new Unsupported(`the prior of '${pp.name}' has no statement`, span);
+  if (prior.indices.length !== arrayRank) {
+    throw new Unsupported(`the prior '${pp.prior.text}' covers only part of '${pp.name}'`, prior.stmt.span);
+  }
+  if (pp.rule === 'normal-inverse-wishart-map' && prior.family === 'MvNormal')
+    return { ...base, prior: niwMeanPrior(prior, pp.prior.text, sizeNames(checked), wholeDataOf(checked), span) };
+  const priorArgs = prior.args.map((a) => {
+    const c = lowerConstant(a.expr, sizeNames(checked), wholeDataOf(checked));
+    if (!c) throw new Unsupported(`the prior argument '${a.text}' is not a constant`, a.expr.span);
+    return c;
+  });
+  return { ...base, prior: { family: prior.family, args: priorArgs, text: pp.prior.text } };
 }
 
 /**

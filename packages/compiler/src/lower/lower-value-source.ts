@@ -5,14 +5,16 @@
  * item (`for j in J { x[n][j] ~ Categorical(prob[z[n]][j]) }`) the inner indices must come last,
  * in loop order, each over the whole dimension it indexes: the value is then the whole
  * sub-array (`x[n]`, `prob[z[n]]`) and the kernel runs over it elementwise. Constant expressions
- * of numbers and sizes (`D + 2`, `0.5 * eye(D)`) are constants. Anything else (arithmetic of
- * variables, function calls other than zeros/ones/eye of a size, lets) is an obstacle, returned
- * as a sentence for the "not supported by the runtime yet" diagnostic.
+ * of numbers and sizes (`D + 2`, `0.5 * eye(D)`) are constants. Arithmetic and function calls
+ * of those (`logistic(dot(X[n], beta[z[n]]))`) are expression sources (lower-expression.ts).
+ * Anything else (lets, unsupported functions) is an obstacle, returned as a sentence for the
+ * "not supported by the runtime yet" diagnostic.
  */
 import type { Expr, NameRef } from '@emforge/dsl';
 import { printExpr } from '@emforge/dsl';
 import type { ConstantValue, DimEntry, ValueSource } from '@emforge/runtime';
 import type { CheckedModel } from '../check/check-model.js';
+import { lowerExpression } from './lower-expression.js';
 
 export type Lowered<T> = { readonly value: T } | { readonly obstacle: string };
 
@@ -119,6 +121,10 @@ export function lowerValueSource(e: Expr, ctx: ItemContext): Lowered<ValueSource
   }
   const indices = chain.flat();
   const text = printExpr(e);
+  if (e.kind === 'Binary' || e.kind === 'Unary' || e.kind === 'Call' || e.kind === 'VectorLit') {
+    const expr = lowerExpression(e, ctx);
+    return 'obstacle' in expr ? expr : { value: { kind: 'expression', expr: expr.value, text } };
+  }
   if (base.kind !== 'NameRef') return obstacle(`'${text}' is an expression the runtime cannot evaluate yet`);
   const symbol = ctx.checked.references.get(base.id);
   if (symbol?.kind !== 'var')

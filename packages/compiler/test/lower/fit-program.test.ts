@@ -75,7 +75,6 @@ describe('lowerFitProgram', () => {
 
   it.each([
     ['an HMM', 'hmm-dishonest-casino', /latent 'die' needs the forward-backward E-step/],
-    ['a parameter expression', 'genetic-linkage-em', /argument 'p' of 'z\[n\] ~ Categorical'.*expression/],
     ['factor analysis', 'factor-analysis', /latent 'f' needs the gaussian E-step/],
     ['missing data', 'mvn-missing', /needs the missing-gaussian E-step|missing entries/],
   ])('refuses %s with E5001', async (_, example, why) => {

@@ -61,7 +61,34 @@ export type ValueSource =
   | { readonly kind: 'param'; readonly name: string; readonly selectors: readonly string[] }
   | { readonly kind: 'data'; readonly name: string; readonly atItem: boolean; readonly selectors: readonly string[] }
   | { readonly kind: 'constant'; readonly value: ConstantValue }
-  | { readonly kind: 'state'; readonly latent: string };
+  | { readonly kind: 'state'; readonly latent: string }
+  /** Arithmetic and functions of params, data and constants, evaluated per item and state (numeric/). */
+  | { readonly kind: 'expression'; readonly expr: NumericExpr; readonly text: string };
+
+/** The elementwise functions of a `NumericExpr` (`neg` is unary minus). */
+export type NumericUnaryOp = 'neg' | 'exp' | 'log' | 'sqrt' | 'logistic' | 'softplus' | 'log1p';
+
+/**
+ * An expression of a factor's argument the runtime evaluates per item and per joint latent state,
+ * vectorised over items, and differentiates in reverse mode (packages/runtime/src/numeric/).
+ * Leaves are the value sources a plain argument can be; arithmetic is elementwise with a scalar
+ * broadcasting over a vector; `dot` and `sum` reduce a vector to a scalar; `vector` stacks scalars.
+ */
+export type NumericExpr =
+  | { readonly kind: 'constant'; readonly value: ConstantValue }
+  | { readonly kind: 'param'; readonly name: string; readonly selectors: readonly string[] }
+  | { readonly kind: 'data'; readonly name: string; readonly atItem: boolean; readonly selectors: readonly string[] }
+  | { readonly kind: 'unary'; readonly op: NumericUnaryOp; readonly operand: NumericExpr }
+  | {
+      readonly kind: 'binary';
+      readonly op: '+' | '-' | '*' | '/' | '^';
+      readonly left: NumericExpr;
+      readonly right: NumericExpr;
+    }
+  | { readonly kind: 'dot'; readonly left: NumericExpr; readonly right: NumericExpr }
+  | { readonly kind: 'sum'; readonly operand: NumericExpr }
+  | { readonly kind: 'softmax'; readonly operand: NumericExpr }
+  | { readonly kind: 'vector'; readonly elements: readonly NumericExpr[] };
 
 /** One `~` statement inside the item plate (a latent's own factor or an observation). */
 export interface FitFactor {
@@ -98,7 +125,8 @@ export interface FitParam extends DeclaredParam {
   /**
    * The M-step rule id: a key of `closedFormUpdates`, or `family-mle:<Family>` (a key of
    * `familyMleUpdates`) when every argument of the param's factor is a param updated jointly by
-   * the family's exact weighted MLE.
+   * the family's exact weighted MLE, or `numeric` (`numericRule`): no closed form, the expected
+   * complete-data log-likelihood (plus log prior) is maximised numerically (numeric/numeric-m-step.ts).
    */
   readonly rule: string;
   /** The factor (index into `factors`) and argument whose value the param is. */
@@ -112,6 +140,9 @@ export interface FitParam extends DeclaredParam {
   readonly alsoIn?: readonly { readonly factor: number; readonly argument: string }[];
   readonly prior?: FitPrior;
 }
+
+/** The rule id of a param updated by the numeric M-step. */
+export const numericRule = 'numeric';
 
 /** A param as declared: what every program kind records of it (for init, fixed, AIC/BIC, output). */
 export interface DeclaredParam {

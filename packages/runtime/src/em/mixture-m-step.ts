@@ -7,13 +7,16 @@
  * once per run (a component whose mixing weight is zero stays empty, and re-seeding it every
  * iteration would only keep the run from converging). A scale that regCovar alone keeps off
  * zero (a component collapsed onto one point, a constant column) is kept, with a warning.
+ * Params of the `numeric` rule are updated last, as one block (numeric/numeric-m-step.ts: ECM).
  */
 import { closedFormUpdates } from '../mstep/index.js';
 import type { SdForm } from '../mstep/normal-sd.js';
 import type { GaussianComponent } from '../mstep/types.js';
+import { numericMStep } from '../numeric/numeric-m-step.js';
 import type { RandomStream } from '../random/stream.js';
 import type { EmStepContext } from './em-driver.js';
 import { familyMleStep, familyMleUpdates } from './family-mle-m-step.js';
+import { numericRule } from './fit-program.js';
 import {
   constantValues,
   elementOf,
@@ -411,7 +414,7 @@ export function mStepMixture(mix: Mixture, ctx: EmStepContext, options: MStepOpt
       });
       continue;
     }
-    if (options.fixed?.has(p.spec.name)) continue;
+    if (options.fixed?.has(p.spec.name) || p.spec.rule === numericRule) continue;
     const { selectors } = argumentOf(mix, p);
     const rows = childRows(mix, p);
     const weights = elementWeights(mix, p, selectors);
@@ -456,5 +459,6 @@ export function mStepMixture(mix: Mixture, ctx: EmStepContext, options: MStepOpt
       else p.values.set(value, e * p.elementSize);
     }
   }
+  if (mix.grads) numericMStep(mix, ctx, options.fixed);
   return saveParams(mix);
 }

@@ -3,7 +3,10 @@
  * latent states (S = Π states, the first latent slowest), allocates each param as one flat
  * Float64Array in its declared shape, builds the argument views of every (factor, state) once,
  * and runs the E-step: sum each factor's kernel into an [n, S] log-density matrix, normalise it
- * into responsibilities and the log-likelihood, add the log prior of MAP params.
+ * into responsibilities and the log-likelihood, add the log prior of MAP params. An argument
+ * that is an expression (`logistic(dot(X[n], beta[z[n]]))`) is a tape per state (numeric/tape.ts)
+ * whose output buffer is the kernel's view, re-evaluated over all items before the kernels run;
+ * params of the `numeric` rule get a gradient array, which the numeric M-step fills.
  */
 import type { BoundData } from '../data/bind-data.js';
 import type { DimEntry } from '../data/data-schema.js';
@@ -11,12 +14,15 @@ import { findDistribution } from '../distributions/registry.js';
 import { type ArgView, constantView, type KernelWork, makeKernelWork } from '../kernels/arg-view.js';
 import { type LogDensityKernel, logDensityKernels } from '../kernels/log-density.js';
 import { normalizeResponsibilities, responsibilityEntropy } from '../kernels/responsibilities.js';
+import { buildTape, forward, type Tape } from '../numeric/tape.js';
 import {
   type ConstantValue,
   type FitFactor,
   type FitParam,
   type FitProgram,
   isScalarConstant,
+  type NumericExpr,
+  numericRule,
   type ValueSource,
 } from './fit-program.js';
 
@@ -46,6 +52,11 @@ export interface MixtureFactor {
   /** Per state: the child's view and the arguments' views. */
   readonly child: readonly ArgView[];
   readonly args: readonly (readonly ArgView[])[];
+  /**
+   * Per state, per argument: the tape of an expression argument, or of a plain argument that is a
+   * `numeric` param (a single leaf, for its gradient); absent when the factor has neither.
+   */
+  readonly tapes?: readonly (readonly (Tape | undefined)[])[];
 }
 
 export interface Mixture {
@@ -63,6 +74,8 @@ export interface Mixture {
   /** shape [n] */
   readonly itemLogLik: Float64Array;
   readonly work: KernelWork;
+  /** Gradient arrays of the `numeric` params by name, aligned with their values (numeric M-step). */
+  readonly grads?: ReadonlyMap<string, Float64Array>;
 }
 
 /** Param values by name, as the driver passes them around (copies, never the live arrays). */
@@ -224,6 +237,40 @@ function viewOf(
       if (!l) throw new Error(`unknown latent ${source.latent}`);
       return constantView(Float64Array.of(stateOf(l, s)));
     }
+    case 'expression':
+      throw new Error(`the expression '${source.text}' is read through its tape`);
+  }
+}
+
+/** The tape of an expression at joint state s: leaves are the views a plain argument would have. */
+function tapeOf(
+  expr: NumericExpr,
+  text: string,
+  s: number,
+  mix: Omit<Mixture, 'factors' | 'resp' | 'itemLogLik' | 'work'>,
+  data: BoundData,
+): Tape {
+  return buildTape(
+    expr,
+    mix.n,
+    {
+      param: (e) => {
+        const grad = mix.grads?.get(e.name);
+        const view = viewOf({ kind: 'param', name: e.name, selectors: e.selectors }, s, mix, data);
+        return grad ? { view, grad } : { view };
+      },
+      data: (e) => viewOf({ kind: 'data', name: e.name, atItem: e.atItem, selectors: e.selectors }, s, mix, data),
+      constant: (e) => constantValues(e.value, mix.sizes, data.variables),
+    },
+    text,
+  );
+}
+
+/** Re-evaluates every expression argument at the live param values (before the kernels read them). */
+export function refreshExpressions(mix: Mixture): void {
+  for (const f of mix.factors) {
+    if (!f.tapes) continue;
+    for (const row of f.tapes) for (const tape of row) if (tape && tape.out.op !== 'leaf') forward(tape, mix.n);
   }
 }
 
@@ -241,19 +288,46 @@ export function prepareMixture(program: FitProgram, data: BoundData): Mixture {
   const params: MixtureParam[] = [];
   const lookup = (name: string) => params.find((q) => q.spec.name === name);
   for (const p of program.params) params.push(makeParam(p, sizes, data.variables, lookup));
-  const base = { program, n, S, latents, params, sizes, inputs: data.variables };
+  const numeric = params.filter((p) => p.spec.rule === numericRule);
+  const grads = new Map(numeric.map((p) => [p.spec.name, new Float64Array(p.values.length)]));
+  const base = {
+    program,
+    n,
+    S,
+    latents,
+    params,
+    sizes,
+    inputs: data.variables,
+    ...(numeric.length > 0 ? { grads } : {}),
+  };
   let maxDim = 1;
   const factors = program.factors.map((spec): MixtureFactor => {
     const kernel = logDensityKernels[spec.family];
     if (!kernel) throw new Error(`no kernel for ${spec.family}`);
     const child: ArgView[] = [];
     const args: ArgView[][] = [];
+    const taped = spec.args.some(
+      (a) => a.source.kind === 'expression' || (a.source.kind === 'param' && grads.has(a.source.name)),
+    );
+    const tapes: (Tape | undefined)[][] = [];
     for (let s = 0; s < S; s++) {
       child.push(viewOf(spec.child, s, base, data));
-      args.push(spec.args.map((a) => viewOf(a.source, s, base, data)));
+      if (!taped) {
+        args.push(spec.args.map((a) => viewOf(a.source, s, base, data)));
+        continue;
+      }
+      const row = spec.args.map(({ source }) =>
+        source.kind === 'expression'
+          ? tapeOf(source.expr, source.text, s, base, data)
+          : source.kind === 'param' && grads.has(source.name)
+            ? tapeOf({ kind: 'param', name: source.name, selectors: source.selectors }, source.name, s, base, data)
+            : undefined,
+      );
+      tapes.push(row);
+      args.push(spec.args.map((a, k) => row[k]?.out ?? viewOf(a.source, s, base, data)));
     }
     maxDim = Math.max(maxDim, child[0]?.size ?? 1);
-    return { spec, kernel, child, args };
+    return taped ? { spec, kernel, child, args, tapes } : { spec, kernel, child, args };
   });
   return {
     ...base,
@@ -294,6 +368,7 @@ export function logPriorOf(mix: Mixture): number {
 /** The E-step at `values`: responsibilities in `mix.resp`, the log-likelihood and the objective. */
 export function eStepMixture(mix: Mixture, values: ParamValues): { objective: number; stats: MixtureStats } {
   loadParams(mix, values);
+  refreshExpressions(mix);
   const { resp, n, S } = mix;
   resp.fill(0);
   for (const f of mix.factors) {

@@ -13,7 +13,14 @@ import type { BoundData } from '../data/bind-data.js';
 import type { DataSchema, DataVariableSchema } from '../data/data-schema.js';
 import type { NumericValue } from '../distributions/numerics.js';
 import { findDistribution } from '../distributions/registry.js';
-import { type FitFactor, type FitProgram, isScalarConstant, type ValueSource } from '../em/fit-program.js';
+import {
+  type FitFactor,
+  type FitProgram,
+  isScalarConstant,
+  type NumericExpr,
+  type NumericUnaryOp,
+  type ValueSource,
+} from '../em/fit-program.js';
 import { nestValues, type ParamValue } from '../em/fit-result.js';
 import { constantValues } from '../em/mixture.js';
 import { RandomStream } from '../random/stream.js';
@@ -157,6 +164,100 @@ function readerOf(ctx: Context, source: ValueSource): { read: Reader; scalar: bo
         },
         scalar: true,
         latents: [j],
+      };
+    }
+    case 'expression':
+      return expressionReader(ctx, source.expr);
+  }
+}
+
+type Prepared = { read: Reader; scalar: boolean; latents: number[] };
+
+const unaryOps: Readonly<Record<NumericUnaryOp, (x: number) => number>> = {
+  neg: (x) => -x,
+  exp: Math.exp,
+  log: Math.log,
+  sqrt: Math.sqrt,
+  logistic: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+  softplus: (x) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))),
+  log1p: Math.log1p,
+};
+
+const binaryOps: Readonly<Record<'+' | '-' | '*' | '/' | '^', (a: number, b: number) => number>> = {
+  '+': (a, b) => a + b,
+  '-': (a, b) => a - b,
+  '*': (a, b) => a * b,
+  '/': (a, b) => a / b,
+  '^': (a, b) => a ** b,
+};
+
+/**
+ * An expression argument (`logistic(dot(X[n], beta[z[n]]))`) read per item and state: sampling
+ * is not a hot path, so the expression is evaluated directly, element by element.
+ */
+function expressionReader(ctx: Context, e: NumericExpr): Prepared {
+  const union = (...parts: Prepared[]) => [...new Set(parts.flatMap((p) => p.latents))];
+  switch (e.kind) {
+    case 'constant':
+    case 'param':
+    case 'data':
+      return readerOf(ctx, e);
+    case 'unary': {
+      const x = expressionReader(ctx, e.operand);
+      const f = unaryOps[e.op];
+      return { read: (i, s) => x.read(i, s).map(f), scalar: x.scalar, latents: x.latents };
+    }
+    case 'binary': {
+      const a = expressionReader(ctx, e.left);
+      const b = expressionReader(ctx, e.right);
+      const f = binaryOps[e.op];
+      const read: Reader = (i, s) => {
+        const u = a.read(i, s);
+        const v = b.read(i, s);
+        const n = a.scalar ? v.length : u.length;
+        const out = new Float64Array(n);
+        for (let k = 0; k < n; k++) out[k] = f(a.scalar ? u[0]! : u[k]!, b.scalar ? v[0]! : v[k]!);
+        return out;
+      };
+      return { read, scalar: a.scalar && b.scalar, latents: union(a, b) };
+    }
+    case 'dot': {
+      const a = expressionReader(ctx, e.left);
+      const b = expressionReader(ctx, e.right);
+      const read: Reader = (i, s) => {
+        const u = a.read(i, s);
+        const v = b.read(i, s);
+        let total = 0;
+        for (let k = 0; k < u.length; k++) total += u[k]! * v[k]!;
+        return Float64Array.of(total);
+      };
+      return { read, scalar: true, latents: union(a, b) };
+    }
+    case 'sum': {
+      const x = expressionReader(ctx, e.operand);
+      return {
+        read: (i, s) => Float64Array.of(x.read(i, s).reduce((t, v) => t + v, 0)),
+        scalar: true,
+        latents: x.latents,
+      };
+    }
+    case 'softmax': {
+      const x = expressionReader(ctx, e.operand);
+      const read: Reader = (i, s) => {
+        const v = x.read(i, s);
+        const top = Math.max(...v);
+        const w = v.map((t) => Math.exp(t - top));
+        const total = w.reduce((t, u) => t + u, 0);
+        return w.map((u) => u / total);
+      };
+      return { read, scalar: false, latents: x.latents };
+    }
+    case 'vector': {
+      const parts = e.elements.map((el) => expressionReader(ctx, el));
+      return {
+        read: (i, s) => Float64Array.from(parts, (p) => p.read(i, s)[0]!),
+        scalar: false,
+        latents: union(...parts),
       };
     }
   }
