@@ -11,6 +11,7 @@ import type { InferencePlan } from '../plan/inference-plan.js';
 import { isChainPlan, lowerChainProgram } from './lower-chain-program.js';
 import { lowerFitProgram } from './lower-fit-program.js';
 import { lowerLinearGaussianProgram, takesLinearGaussian } from './lower-linear-gaussian-program.js';
+import { lowerMeanFieldProgram, takesMeanField } from './lower-mean-field-program.js';
 import { lowerMissingProgram, takesMissingPlan } from './lower-missing-program.js';
 import { lowerScaleMixtureProgram, takesScaleMixture } from './lower-scale-mixture-program.js';
 
@@ -26,6 +27,7 @@ const lowerers: readonly Lowerer[] = [
   { takes: isChainPlan, lower: lowerChainProgram },
   { takes: takesScaleMixture, lower: lowerScaleMixtureProgram },
   { takes: takesMissingPlan, lower: lowerMissingProgram },
+  { takes: takesMeanField, lower: lowerMeanFieldProgram },
 ];
 
 /** The program of a planned model, or E5001 naming why the runtime cannot run it yet. */

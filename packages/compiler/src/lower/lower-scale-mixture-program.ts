@@ -2,9 +2,11 @@
  * Lowers a Gaussian scale mixture to the runtime's `ScaleMixtureProgram`: a Student-t written
  * explicitly (`u[n] ~ Gamma(nu / 2, nu / 2)` with `x[n] ~ MvNormal(mu, Sigma / u[n])` or
  * `x[n] ~ Normal(mu, s / sqrt(u[n]))`) or as `StudentT` / `MvStudentT` with ν known (data or a
- * constant), optionally in a finite mixture (`z[n] ~ Categorical(w)` choosing the location,
- * the scale and ν). Anything else of such a plan — another statement, a prior, ν as a param
- * (its update is numeric), a location that is not a param — is one E5001 naming the obstacle.
+ * constant) or a param (whole or per component: then ν gets the runtime's one-dimensional
+ * numeric update, and the explicit form must be `Gamma(nu / 2, nu / 2)`), optionally in a
+ * finite mixture (`z[n] ~ Categorical(w)` choosing the location, the scale and ν). Anything
+ * else of such a plan — another statement, a prior, a location that is not a param — is one
+ * E5001 naming the obstacle.
  * `takesScaleMixture` says which plans come here; a plan whose conjugate latent turns out not
  * to be a Gamma precision is handed back to the mixture lowering (which reports it).
  */
@@ -128,12 +130,9 @@ function dividedScale(f: Factor, u: string, ctx: Context): ComponentParam {
   return componentParam(e.left, ctx, family.scale);
 }
 
-const paramNuWhy = (name: string) =>
-  `the degrees of freedom '${name}' are a param: ν has no closed-form update and needs the numeric M-step, which the scale-mixture runtime does not run yet; give '${name}' as data or a constant`;
-
 /**
- * A known Gamma argument: a number, or data (whole, or chosen by the component latent) times a
- * constant (`nu / 2`, `0.5 * nu`, `nu`). A param is refused with the ν message.
+ * A Gamma argument: a number, data (whole, or chosen by the component latent) or the ν param
+ * (whole or chosen by the component latent), times a constant (`nu / 2`, `0.5 * nu`, `nu`).
  */
 function knownValue(e: Expr, ctx: Context, factor = 1): KnownValue {
   if (e.kind === 'NumberLit') return { kind: 'constant', value: e.value * factor };
@@ -142,10 +141,6 @@ function knownValue(e: Expr, ctx: Context, factor = 1): KnownValue {
       return knownValue(e.left, ctx, e.op === '/' ? factor / e.right.value : factor * e.right.value);
     if (e.op === '*' && e.left.kind === 'NumberLit') return knownValue(e.right, ctx, factor * e.left.value);
   }
-  let base: Expr = e;
-  while (base.kind === 'Index') base = base.target;
-  const symbol = base.kind === 'NameRef' ? ctx.checked.references.get(base.id) : undefined;
-  if (symbol?.kind === 'var' && symbol.role === 'param') throw new Unsupported(paramNuWhy(symbol.name), e.span);
   const lowered = lowerValueSource(e, {
     checked: ctx.checked,
     index: ctx.index,
@@ -155,8 +150,12 @@ function knownValue(e: Expr, ctx: Context, factor = 1): KnownValue {
     const v = lowered.value;
     if (v.selectors.length <= 1) return { kind: 'data', name: v.name, perComponent: v.selectors.length === 1, factor };
   }
+  if (!('obstacle' in lowered) && lowered.value.kind === 'param' && lowered.value.selectors.length <= 1) {
+    const v = lowered.value;
+    return { kind: 'param', name: v.name, perComponent: v.selectors.length === 1, factor };
+  }
   throw new Unsupported(
-    `'${printExpr(e)}' must be known: a number, or data (whole or one value per component), possibly times a constant as in 'nu / 2'`,
+    `'${printExpr(e)}' must be a number, data or the degrees-of-freedom param (whole or one value per component), possibly times a constant as in 'nu / 2'`,
     e.span,
   );
 }
@@ -264,6 +263,7 @@ function lower(outcome: Required<Pick<PlanOutcome, 'plan' | 'graph' | 'checked'>
   let shape: KnownValue;
   let rate: KnownValue;
   let scale: ComponentParam;
+  let degreesOfFreedom: ComponentParam | undefined;
   if (family.implicit) {
     const nu = argument(observation, 'nu');
     shape = knownValue(nu, ctx, 0.5);
@@ -277,18 +277,42 @@ function lower(outcome: Required<Pick<PlanOutcome, 'plan' | 'graph' | 'checked'>
     shape = knownValue(argument(gamma, 'shape'), ctx);
     rate = knownValue(argument(gamma, 'rate'), ctx);
     scale = dividedScale(observation, u!, ctx);
+    if (shape.kind === 'param' || rate.kind === 'param') {
+      const same =
+        shape.kind === 'param' &&
+        rate.kind === 'param' &&
+        shape.name === rate.name &&
+        shape.perComponent === rate.perComponent &&
+        shape.factor === 0.5 &&
+        rate.factor === 0.5;
+      if (!same)
+        throw new Unsupported(
+          `the precision's Gamma has a param argument: the degrees of freedom are updated numerically only for a Student-t's 'Gamma(nu / 2, nu / 2)' (shape = rate = ν/2)`,
+          gamma.stmt.span,
+        );
+    }
+  }
+  if (shape.kind === 'param') {
+    if (shape.factor !== 0.5)
+      throw new Unsupported(`the degrees of freedom '${shape.name}' must enter as ν / 2`, observation.stmt.span);
+    degreesOfFreedom = { name: shape.name, perComponent: shape.perComponent };
   }
 
-  const roles = new Set([location.name, scale.name, ...(component ? [component.weights] : [])]);
-  if (roles.size !== (component ? 3 : 2))
+  const roles = new Set([
+    location.name,
+    scale.name,
+    ...(component ? [component.weights] : []),
+    ...(degreesOfFreedom ? [degreesOfFreedom.name] : []),
+  ]);
+  if (roles.size !== (component ? 3 : 2) + (degreesOfFreedom ? 1 : 0))
     throw new Unsupported(
-      'the weights, the location and the scale must be three different params',
+      'the weights, the location, the scale and the degrees of freedom must be different params',
       observation.stmt.span,
     );
   for (const p of plan.params) {
     if (!roles.has(p.name))
       throw new Unsupported(
-        `param '${p.name}' is not the weights, location or scale of the Student-t`,
+        `param '${p.name}' is not the weights, location, scale or degrees of freedom of the Student-t`,
         checked.symbols.vars.get(p.name)?.decl.span,
       );
   }
@@ -302,6 +326,7 @@ function lower(outcome: Required<Pick<PlanOutcome, 'plan' | 'graph' | 'checked'>
   expect(location.name, 'real', family.form === 'mv' ? 1 : 0, spanOf(location.name));
   expect(scale.name, family.form === 'mv' ? 'cov' : 'positive', family.form === 'mv' ? 2 : 0, spanOf(scale.name));
   if (component) expect(component.weights, 'simplex', 1, spanOf(component.weights));
+  if (degreesOfFreedom) expect(degreesOfFreedom.name, 'positive', 0, spanOf(degreesOfFreedom.name));
 
   const statements = [zFactor, uFactor, observation]
     .filter((f): f is Factor => f !== undefined)
@@ -318,6 +343,7 @@ function lower(outcome: Required<Pick<PlanOutcome, 'plan' | 'graph' | 'checked'>
     ...(component ? { component } : {}),
     location,
     scale,
+    ...(degreesOfFreedom ? { degreesOfFreedom } : {}),
     params,
     objective: 'log-likelihood',
     strategy: component ? 'enumerate+conjugate' : 'conjugate',

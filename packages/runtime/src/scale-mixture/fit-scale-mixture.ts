@@ -5,6 +5,8 @@
  * Gaussian fit (every u = 1: sample mean and covariance); with one, k-means from k-means++
  * (or random-point) seeds gives hard responsibilities, or random ones, then that Gaussian
  * M-step. Given `init` values override, `fixed` values are held and not counted in AIC/BIC.
+ * ν as a param starts at DEFAULT_NU and is updated after the location and scale in each
+ * M-step (student-t-nu.ts).
  */
 import type { BoundData } from '../data/bind-data.js';
 import { computeCriteria, countParams } from '../em/criteria.js';
@@ -16,6 +18,8 @@ import { FitSetupError, type ParamValues, resolveDim } from '../em/mixture.js';
 import { assignResponsibilities } from '../em/variants.js';
 import { sampleDirichlet } from '../random/continuous.js';
 import {
+  applyDegreesOfFreedom,
+  DEFAULT_NU,
   loadScaleMixtureParams,
   prepareScaleMixture,
   type ScaleMixtureModel,
@@ -25,6 +29,7 @@ import {
 import { eStepScaleMixture, expectedPrecisions, type ScaleMixtureStats } from './scale-mixture-e-step.js';
 import { mStepScaleMixture, type ScaleMixtureMStepOptions } from './scale-mixture-m-step.js';
 import type { ScaleMixtureProgram } from './scale-mixture-program.js';
+import { updateDegreesOfFreedom } from './student-t-nu.js';
 
 function flatValues(model: ScaleMixtureModel, given: Readonly<Record<string, ParamValue>>, what: string) {
   const sizes = scaleMixtureParamSizes(model);
@@ -135,6 +140,9 @@ function initialize(
   given: ParamValues,
   mstep: ScaleMixtureMStepOptions,
 ): ParamValues {
+  // A previous run's ν is not this run's start.
+  model.nu.fill(DEFAULT_NU);
+  applyDegreesOfFreedom(model);
   const complete = model.program.params.every((p) => given[p.name] !== undefined);
   if (!complete) {
     const { n, d, K } = model;
@@ -173,7 +181,12 @@ function hooks(model: ScaleMixtureModel, options: EmFitOptions): EmHooks<ParamVa
       const objective = e.objective + gap;
       return { ...e, objective: Number.isNaN(objective) ? Number.NEGATIVE_INFINITY : objective };
     },
-    mStep: (_stats, ctx) => mStepScaleMixture(model, ctx, mstep),
+    mStep: (_stats, ctx) => {
+      const params = mStepScaleMixture(model, ctx, mstep);
+      if (!model.program.degreesOfFreedom) return params;
+      updateDegreesOfFreedom(model, mstep.fixed);
+      return saveScaleMixtureParams(model);
+    },
   };
 }
 

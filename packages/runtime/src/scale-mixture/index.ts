@@ -4,4 +4,5 @@ export * from './fit-scale-mixture.js';
 export * from './scale-mixture-e-step.js';
 export * from './scale-mixture-m-step.js';
 export * from './scale-mixture-program.js';
+export * from './student-t-nu.js';
 export * from './student-t-updates.js';

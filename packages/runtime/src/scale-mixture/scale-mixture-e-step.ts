@@ -9,11 +9,14 @@
  * where δ² = (x − μ_k)ᵀ Σ_k⁻¹ (x − μ_k); with α = β = ν/2 this is the t density with ν degrees
  * of freedom and E[u | x, k] = (ν + d) / (ν + δ²). The component posterior comes from
  * log w_k + log p(x | k) by log-sum-exp; the objective is the exact observed-data log-likelihood.
+ * When ν is a param the E-step also gives E[log u | x, k] = ψ(α + d/2) − log(β + δ²/2), which
+ * the ν update needs (student-t-nu.ts).
  */
 
 import type { ParamValues } from '../em/mixture.js';
 import { normalizeResponsibilities, responsibilityEntropy } from '../kernels/responsibilities.js';
 import { cholesky, logDetFromCholesky, mahalanobis } from '../math/cholesky.js';
+import { digamma } from '../math/special.js';
 import { loadScaleMixtureParams, type ScaleMixtureModel } from './bind-scale-mixture.js';
 
 export interface ScaleMixtureStats {
@@ -43,12 +46,13 @@ export function factorScales(model: ScaleMixtureModel): void {
 }
 
 /**
- * Joint log densities log w_k + log p(x[i] | k) into `model.resp` and E[u | x[i], k] into
- * `model.eu`, for the current factors.
- * @returns nothing; resp shape [n, K], eu shape [n, K]
+ * Joint log densities log w_k + log p(x[i] | k) into `model.resp`, E[u | x[i], k] into
+ * `model.eu` and (when ν is a param) E[log u | x[i], k] into `model.elogu`, for the current factors.
+ * @returns nothing; resp, eu and elogu shape [n, K]
  */
 export function scaleMixtureLogDensities(model: ScaleMixtureModel): void {
-  const { n, d, K, x, location, weights, alpha, beta, logConst, logDet, resp, eu, work } = model;
+  const { n, d, K, x, location, weights, alpha, beta, logConst, logDet, resp, eu, elogu, work } = model;
+  const withLog = elogu.length > 0;
   for (let k = 0; k < K; k++) {
     const l = model.cholViews[k]!;
     const mean = model.locationOf(k) * d;
@@ -57,16 +61,19 @@ export function scaleMixtureLogDensities(model: ScaleMixtureModel): void {
     const power = a + d / 2;
     const ok = Number.isFinite(logDet[k]!) && weights[k]! > 0;
     const base = Math.log(weights[k]!) + logConst[k]! - 0.5 * logDet[k]!;
+    const psi = withLog ? digamma(power) : 0;
     for (let i = 0; i < n; i++) {
       const at = i * K + k;
       if (!ok) {
         resp[at] = Number.NEGATIVE_INFINITY;
         eu[at] = 0;
+        if (withLog) elogu[at] = 0;
         continue;
       }
       const q = mahalanobis(x, i * d, location, mean, l, d, work);
       resp[at] = base - power * Math.log1p(q / b2);
       eu[at] = (2 * a + d) / (b2 + q);
+      if (withLog) elogu[at] = psi - Math.log(0.5 * (b2 + q));
     }
   }
 }

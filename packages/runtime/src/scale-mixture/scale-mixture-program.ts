@@ -4,7 +4,8 @@
  * or as `StudentT` / `MvStudentT` with ν known — and for a finite mixture of those
  * (`z[n] ~ Categorical(w)` choosing the location, the scale and ν). The latent precision u[n]
  * has a conjugate Gamma posterior given the item and its component, so the E-step is closed
- * form. Plain JSON data, no closures: the compiler lowers a plan to it
+ * form. ν may also be a param (`degreesOfFreedom`): then the mixing Gamma is Gamma(ν/2, ν/2)
+ * and ν gets a one-dimensional numeric update (student-t-nu.ts). Plain JSON data, no closures: the compiler lowers a plan to it
  * (`lowerScaleMixtureProgram`), `fitScaleMixture` runs it. Sizes stay symbolic.
  */
 import type { DimEntry } from '../data/data-schema.js';
@@ -16,7 +17,9 @@ import type { DeclaredParam, ProgramBase } from '../em/fit-program.js';
  */
 export type KnownValue =
   | { readonly kind: 'constant'; readonly value: number }
-  | { readonly kind: 'data'; readonly name: string; readonly perComponent: boolean; readonly factor: number };
+  | { readonly kind: 'data'; readonly name: string; readonly perComponent: boolean; readonly factor: number }
+  /** The degrees-of-freedom param (whole or per component) times a factor: ν / 2. */
+  | { readonly kind: 'param'; readonly name: string; readonly perComponent: boolean; readonly factor: number };
 
 /** A param of the observation: one element per component (`mu[z[n]]`), or one shared by all (tied). */
 export interface ComponentParam {
@@ -46,6 +49,11 @@ export interface ScaleMixtureProgram extends ProgramBase {
   /** The location (mean) param and the scale (cov[D] or sd) param. */
   readonly location: ComponentParam;
   readonly scale: ComponentParam;
+  /**
+   * ν as a param (`StudentT(nu, …)`, `nu[z[n]]`, or `u[n] ~ Gamma(nu / 2, nu / 2)`): shape and
+   * rate are then both `{ kind: 'param', factor: 0.5 }` of it. Absent when ν is known.
+   */
+  readonly degreesOfFreedom?: ComponentParam;
   /** In declaration order. */
   readonly params: readonly DeclaredParam[];
   readonly objective: 'log-likelihood';

@@ -4,6 +4,7 @@
  * non-conjugate prior, or an argument with no closed-form update (a Gamma shape, StudentT ν).
  */
 import type { Span } from '@emforge/dsl';
+import { studentTDegreesOfFreedom } from '../rules/student-t-scale-mixture.js';
 import type { ParamContext } from '../rules/update-rule.js';
 
 export interface NumericUpdate {
@@ -24,6 +25,8 @@ export function planNumericUpdate(ctx: ParamContext, nonConjugatePrior: boolean)
       at: ctx.prior.stmt.span,
     };
   }
+  const nu = studentTDegreesOfFreedom.match(ctx);
+  if (nu) return { reason: nu.reason, formula: nu.formula, at: ctx.occurrences[0]!.use.span };
   const linked = ctx.occurrences.find((o) => o.use.link !== undefined);
   if (linked) {
     const how = linked.use.link === 'logistic' || linked.use.link === 'exp' ? 'Newton/IRLS' : 'Newton';

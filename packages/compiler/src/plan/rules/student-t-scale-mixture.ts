@@ -94,3 +94,41 @@ export const studentTScale: UpdateRule = {
     };
   },
 };
+
+/** Whether the occurrence is ν of a StudentT / MvStudentT, or `ν / 2` as a Gamma precision's shape or rate. */
+function isDegreesOfFreedomUse(o: Occurrence, name: string): boolean {
+  if (families[o.factor.family]) {
+    return o.arg.name === 'nu' && (o.use.kind === 'direct' || o.use.kind === 'selected') && o.use.text === o.arg.text;
+  }
+  if (o.factor.family !== 'Gamma' || (o.arg.name !== 'shape' && o.arg.name !== 'rate')) return false;
+  const text = o.arg.text.replace(/\s+/g, '');
+  return text === `${name}/2` || (text.startsWith(`${name}[`) && /^\w+\[[^\]]*\]\/2$/.test(text));
+}
+
+/**
+ * ν as a param: not a closed-form rule (it is not in the rules table); the numeric fallback
+ * (plan/fallback/numeric-update.ts) asks it for the reason and formula of ν's 1-D update.
+ */
+export const studentTDegreesOfFreedom: UpdateRule = {
+  id: 'student-t-nu',
+  update: 'numeric',
+  matches:
+    'a positive param that is the ν of StudentT / MvStudentT factors, or ν / 2 as both shape and rate of a Gamma precision',
+  match(ctx): RuleMatch | undefined {
+    if (ctx.prior || ctx.occurrences.length === 0) return undefined;
+    if (!ctx.occurrences.every((o) => isDegreesOfFreedomUse(o, ctx.param.name))) return undefined;
+    const o = ctx.occurrences[0]!;
+    const nu = element(o, ctx.param.name);
+    const u = precision(o);
+    const sum = weightedSum(o, `(E[log u] − ${u})`);
+    const total = weightTotal(o);
+    return {
+      reason: `degrees of freedom of ${o.factor.family === 'Gamma' ? 'the Student-t scale mixture' : o.factor.family}, ${howIndexed(o)}: no closed form; one-dimensional numeric update (ECM): the root of −ψ(ν/2) + log(ν/2) + 1 + c = 0, with c the weighted mean of E[log u] − E[u] under the current posterior (E[log u] = ψ((ν + D)/2) − log((ν + δ²)/2)), by Newton steps on log ν safeguarded by bisection`,
+      formula: `${nu} = root of −ψ(ν/2) + log(ν/2) + 1 + ${sum} / ${total}  (numeric, 1-D)`,
+      statistics: [
+        { name: 'weighted sum', formula: sum },
+        { name: 'total weight', formula: total },
+      ],
+    };
+  },
+};
