@@ -17,5 +17,6 @@ Rscript test/peers/factanal/make_factanal.R           # R factanal ML solutions 
 /usr/bin/python3 test/peers/missing/make_missing.py    # MVN and GMM EM with missing entries
 /usr/bin/python3 test/peers/student-t/make_student_t.py  # multivariate t and t-mixture EM, ν known
 /usr/bin/python3 test/peers/report/make_pca.py         # PCA projections for the report's scatter plots
+/usr/bin/python3 test/peers/se/make_bootstrap.py       # 2000 sklearn bootstrap refits for the GMM standard errors (~10 min)
 pnpm exec biome format --write test/peers >/dev/null  # JSON layout only; numbers are kept as written
 pnpm exec vitest run test/peers

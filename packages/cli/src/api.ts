@@ -26,10 +26,19 @@ export class ModelError extends Error {
   }
 }
 
+/** The API's fit options: the CLI's, and `se` (like `emforge fit --se`). */
+export interface ApiFitOptions extends FitOptions {
+  /**
+   * Standard errors from the observed information in `result.standardErrors` (each free param
+   * in its declared shape, null where not defined) with `result.seMethod`.
+   */
+  readonly se?: boolean;
+}
+
 export interface CompiledModel {
   readonly plan: InferencePlan;
   /** Fits `data` (the object a data.json holds); throws a `ModelError` on bad data or options. */
-  fit(data: object, options?: FitOptions): FitResult;
+  fit(data: object, options?: ApiFitOptions): FitResult;
 }
 
 /** Parses, checks, plans and lowers a model (text, or a builder's `Model`). */
@@ -54,7 +63,8 @@ export function compile(source: string | Model, options: { readonly path?: strin
       if (!bound.value || hasErrors(diagnostics)) throw new ModelError(renderDiagnostics(diagnostics), diagnostics);
       const em = makeEmFitOptions(program, bound.value.sizes, fitOptions);
       if (!em.value) throw new ModelError(em.problems.join('\n'));
-      return fitAnyProgram(program, bound.value, em.value).result;
+      return fitAnyProgram(program, bound.value, { ...em.value, ...(fitOptions.se ? { standardErrors: true } : {}) })
+        .result;
     },
   };
 }

@@ -7,6 +7,9 @@
 /** A param value: a number, or nested arrays of numbers. */
 export type ParamValue = number | ParamValue[];
 
+/** A standard error in a param's declared shape: a number, `null` where undefined, or nested arrays. */
+export type StandardErrorValue = number | null | StandardErrorValue[];
+
 export interface FitResult {
   readonly model: string;
   /** The E-step strategy (`enumerate`; `direct` without latents). */
@@ -24,6 +27,14 @@ export interface FitResult {
   readonly emSteps: number;
   readonly converged: boolean;
   readonly params: Readonly<Record<string, ParamValue>>;
+  /**
+   * Only when asked for (`standardErrors: true`, `emforge fit --se`): the standard error of each
+   * free param's entries in its declared shape, `null` where it is not defined (an entry on the
+   * boundary, or one the objective does not identify); see se/standard-errors.ts.
+   */
+  readonly standardErrors?: Readonly<Record<string, StandardErrorValue>>;
+  /** How `standardErrors` were computed (which objective's Hessian, and how). */
+  readonly seMethod?: string;
   readonly aic: number;
   readonly bic: number;
   readonly icl: number;
@@ -32,6 +43,11 @@ export interface FitResult {
   /** The objective at the initial params, then after each M-step, of the kept run. */
   readonly history: readonly number[];
   readonly warnings: readonly string[];
+  /**
+   * True when the E-step is approximate (mean-field or other variational EM): the objective is
+   * then a lower bound (the ELBO), not the log-likelihood. Absent for exact EM.
+   */
+  readonly approximate?: boolean;
 }
 
 /** Nests a flat row-major array into `shape` (a number when the shape is empty). */

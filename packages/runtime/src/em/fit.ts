@@ -5,6 +5,7 @@
  * initialisation, skipped by the M-step and not counted as free.
  */
 import type { BoundData } from '../data/bind-data.js';
+import { resetNumericParams } from '../numeric/numeric-m-step.js';
 import { computeCriteria, countParams } from './criteria.js';
 import { type EmHooks, type EmOptions, runEm } from './em-driver.js';
 import type { FitProgram } from './fit-program.js';
@@ -32,6 +33,11 @@ export interface EmFitOptions extends EmOptions {
   readonly init?: Readonly<Record<string, ParamValue>>;
   /** Params held at these values (their M-step skipped; not free in AIC/BIC). */
   readonly fixed?: Readonly<Record<string, ParamValue>>;
+  /**
+   * Add standard errors from the observed information to the result (`fitAnyProgram` only;
+   * se/fit-standard-errors.ts). Costs O(m²) objective evaluations for m free values.
+   */
+  readonly standardErrors?: boolean;
 }
 
 /** Responsibilities per item and joint latent state, at the returned params. */
@@ -77,6 +83,8 @@ function mixtureHooks(mix: Mixture, options: EmFitOptions): EmHooks<ParamValues,
   const unconstrained = makeUnconstrained(mix, fixed);
   return {
     initialize: (ctx) => {
+      // Numeric params start each run from the same point (whatever the previous run left).
+      if (mix.grads) resetNumericParams(mix, ctx.rng);
       loadParams(mix, given);
       return initializeMixture(
         mix,

@@ -9,18 +9,35 @@ import { fitChain } from '../chain/fit-chain.js';
 import type { BoundData } from '../data/bind-data.js';
 import { fitLinearGaussian } from '../linear-gaussian/fit-linear-gaussian.js';
 import type { LinearGaussianProgram } from '../linear-gaussian/program.js';
+import { fitMeanField } from '../mean-field/fit-mean-field.js';
+import type { MeanFieldProgram } from '../mean-field/mean-field-program.js';
 import { fitMissingGaussian } from '../missing/fit-missing.js';
 import type { MissingGaussianProgram } from '../missing/missing-program.js';
 import { fitScaleMixture } from '../scale-mixture/fit-scale-mixture.js';
 import type { ScaleMixtureProgram } from '../scale-mixture/scale-mixture-program.js';
+import { withStandardErrors } from '../se/fit-standard-errors.js';
 import { type EmFitOptions, fitWithPosteriors, type ProgramFit } from './fit.js';
 import type { FitProgram } from './fit-program.js';
 
 /** The programs the runtime can execute, told apart by `kind`. */
-export type Program = FitProgram | ScaleMixtureProgram | MissingGaussianProgram | ChainProgram | LinearGaussianProgram;
+export type Program =
+  | FitProgram
+  | ScaleMixtureProgram
+  | MissingGaussianProgram
+  | ChainProgram
+  | LinearGaussianProgram
+  | MeanFieldProgram;
 
-/** Fits any program and returns the result with the posteriors of its latents. */
+/**
+ * Fits any program and returns the result with the posteriors of its latents; with
+ * `options.standardErrors` also the standard errors of its params (se/).
+ */
 export function fitAnyProgram(program: Program, data: BoundData, options: EmFitOptions = {}): ProgramFit {
+  const fit = fitByKind(program, data, options);
+  return options.standardErrors ? withStandardErrors(program, data, fit, options) : fit;
+}
+
+function fitByKind(program: Program, data: BoundData, options: EmFitOptions): ProgramFit {
   switch (program.kind) {
     case undefined:
     case 'mixture':
@@ -33,5 +50,7 @@ export function fitAnyProgram(program: Program, data: BoundData, options: EmFitO
       return fitMissingGaussian(program, data, options);
     case 'scale-mixture':
       return fitScaleMixture(program, data, options);
+    case 'mean-field':
+      return fitMeanField(program, data, options);
   }
 }
