@@ -1,9 +1,12 @@
 /**
- * Benchmark (not part of the test suite): time per EM iteration of the generated GMM fitter
- * (`emforge compile`, both forms) against the runtime's own mixture executor on the same data,
- * with the same seed and options (tol 0: every run does exactly maxIter iterations, and the
- * fitters give the same bits, so the work is the same). Data: Old Faithful (N = 272, D = 2,
- * K = 2), and a larger synthetic GMM drawn by the fitter's own `sample` (N = 20000, D = 5, K = 4).
+ * Benchmark (not part of the test suite): time per EM iteration of the generated GMM and HMM
+ * fitters (`emforge compile`, both forms) against the runtime's own executors (the mixture
+ * executor; the chain executor, `fitAnyProgram`) on the same data, with the same seed and options
+ * (tol 0: every run does exactly maxIter iterations, and the fitters give the same bits, so the
+ * work is the same). Data: Old Faithful (N = 272, D = 2, K = 2), a larger synthetic GMM drawn by
+ * the fitter's own `sample` (N = 20000, D = 5, K = 4); the dishonest casino (8 sequences, 1864
+ * rolls, K = 2, M = 6) and the Gaussian HMM example (20 sequences, 2707 steps, D = 2, K = 3), each
+ * also with its sequences repeated 10 times.
  *
  *   pnpm bench:codegen
  */
@@ -11,9 +14,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { emitFitter, lowerDataSchema, lowerProgram, planSource } from '../../packages/compiler/src/index.ts';
-import { SourceFile } from '../../packages/dsl/src/index.ts';
-import { bindData, type FitProgram, fitProgram } from '../../packages/runtime/src/index.ts';
+import { emitFitter, lowerDataSchema, lowerProgram, planSource } from '../../packages/compiler/src/index.js';
+import { SourceFile } from '../../packages/dsl/src/index.js';
+import { bindData, type FitProgram, fitAnyProgram, fitProgram } from '../../packages/runtime/src/index.js';
 
 type Fitter = {
   fit: (data: unknown, options: object) => { logLik: number; iterations: number };
@@ -23,6 +26,9 @@ type Fitter = {
 const gmm = readFileSync(new URL('../../examples/old-faithful-gmm/model.em', import.meta.url), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'emforge-bench-'));
 
+const example = (name: string, file: string) =>
+  readFileSync(new URL(`../../examples/${name}/${file}`, import.meta.url), 'utf8');
+
 function plan(text: string) {
   const outcome = planSource(new SourceFile('model.em', text));
   const program = lowerProgram(outcome).value as FitProgram;
@@ -30,11 +36,11 @@ function plan(text: string) {
 }
 
 /** The generated fitter, loaded through tsx; the import form resolves @emforge/runtime to its sources. */
-async function load(text: string, standalone: boolean): Promise<Fitter> {
+async function load(text: string, standalone: boolean, tag = 'gmm'): Promise<Fitter> {
   const { outcome, program, schema } = plan(text);
   const source = emitFitter(outcome, program, schema, { standalone }).value!;
-  const runtime = pathToFileURL(new URL('../../packages/runtime/src/index.ts', import.meta.url).pathname).href;
-  const path = join(dir, `fitter-${standalone ? 'standalone' : 'import'}.ts`);
+  const runtime = pathToFileURL(new URL('../../packages/runtime/src/index.js', import.meta.url).pathname).href;
+  const path = join(dir, `fitter-${tag}-${standalone ? 'standalone' : 'import'}.ts`);
   writeFileSync(path, source.replace("from '@emforge/runtime'", `from '${runtime}'`));
   return (await import(pathToFileURL(path).href)) as Fitter;
 }
@@ -47,7 +53,7 @@ function time(label: string, run: () => { logLik: number; iterations: number }, 
   for (let r = 0; r < repeats; r++) ({ iterations, logLik } = run());
   const perIteration = (performance.now() - start) / (repeats * iterations);
   console.log(
-    `  ${label.padEnd(22)} ${(perIteration * 1000).toFixed(1).padStart(9)} µs/iteration   (logLik ${logLik})`,
+    `  ${label.padEnd(24)} ${(perIteration * 1000).toFixed(1).padStart(9)} µs/iteration   (logLik ${logLik})`,
   );
   return perIteration;
 }
@@ -56,7 +62,9 @@ async function main() {
   const imported = await load(gmm, false);
   const standalone = await load(gmm, true);
   const { program, schema } = plan(gmm);
-  const faithful = JSON.parse(readFileSync(new URL('../../examples/old-faithful-gmm/data.json', import.meta.url), 'utf8'));
+  const faithful = JSON.parse(
+    readFileSync(new URL('../../examples/old-faithful-gmm/data.json', import.meta.url), 'utf8'),
+  );
   const synthetic = imported.sample(
     {
       weights: [0.1, 0.2, 0.3, 0.4],
@@ -81,6 +89,28 @@ async function main() {
     console.log(
       `  runtime / generated: ${(runtime / a).toFixed(2)}× (import), ${(runtime / b).toFixed(2)}× (standalone)`,
     );
+  }
+  for (const name of ['hmm-dishonest-casino', 'hmm-gaussian']) {
+    const text = example(name, 'model.em');
+    const hmmImported = await load(text, false, name);
+    const hmmStandalone = await load(text, true, name);
+    const hmm = plan(text);
+    const data = JSON.parse(example(name, 'data.json')) as { y: unknown[] };
+    const repeated = { y: Array.from({ length: 10 }, () => data.y).flat() };
+    for (const [label, d, maxIter, repeats] of [
+      [`${name} (${data.y.length} sequences)`, data, 100, 10],
+      [`${name} ×10 (${repeated.y.length} sequences)`, repeated, 20, 5],
+    ] as const) {
+      const options = { seed: 1, restarts: 1, maxIter, tol: 0 };
+      const bound = bindData(hmm.schema, d, {}).value!;
+      console.log(label);
+      const runtime = time('runtime (fitAnyProgram)', () => fitAnyProgram(hmm.program, bound, options).result, repeats);
+      const a = time('generated (import)', () => hmmImported.fit(d, options), repeats);
+      const b = time('generated (standalone)', () => hmmStandalone.fit(d, options), repeats);
+      console.log(
+        `  runtime / generated: ${(runtime / a).toFixed(2)}× (import), ${(runtime / b).toFixed(2)}× (standalone)`,
+      );
+    }
   }
   rmSync(dir, { recursive: true, force: true });
 }

@@ -38,15 +38,32 @@ export function generateFitter(path: string, text: string, standalone: boolean):
   return emitted.value;
 }
 
-/** Whether a model lowers to a mixture FitProgram (the kind codegen handles today). */
-export function isMixtureModel(text: string): boolean {
+/** The program kinds code generation handles today. */
+export const compiledKinds: readonly string[] = ['mixture', 'chain'];
+
+/** The kind a model lowers to (`mixture` for a FitProgram), or undefined when it does not lower. */
+export function programKind(text: string): string | undefined {
   const outcome = planSource(new SourceFile('model.em', text));
   const program = lowerProgram(outcome).value;
-  return program !== undefined && (program.kind === undefined || program.kind === 'mixture');
+  return program === undefined ? undefined : (program.kind ?? 'mixture');
 }
 
+/** Whether a model lowers to a mixture FitProgram. */
+export function isMixtureModel(text: string): boolean {
+  return programKind(text) === 'mixture';
+}
+
+/** The examples whose fitters are generated and checked (every one of a kind in `compiledKinds`). */
 export function exampleNames(): string[] {
-  return ['abo-blood-groups', 'gamma-mixture', 'iris-gmm', 'old-faithful-gmm', 'poisson-mixture-map'];
+  return [
+    'abo-blood-groups',
+    'gamma-mixture',
+    'hmm-dishonest-casino',
+    'hmm-gaussian',
+    'iris-gmm',
+    'old-faithful-gmm',
+    'poisson-mixture-map',
+  ];
 }
 
 export interface CompiledFitters {

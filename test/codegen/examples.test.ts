@@ -1,11 +1,14 @@
 /**
- * `emforge compile` end to end: for every example the mixture runtime fits, the generated fitter
+ * `emforge compile` end to end: for every example of a kind code generation handles (mixtures
+ * and chains — HMMs), the generated fitter
  * in both forms (importing @emforge/runtime, and --standalone) type-checks under --strict (one
  * TypeScript program for all of them), runs under plain node after compilation, and reproduces
  * `emforge fit` (the API's `compile(source).fit`, which is the command's path) with the same seed
  * and options: the same FitResult, bit for bit (so also within 1e-9 relative log-likelihood).
- * `logLik` and `posterior` agree with the runtime's fit and posteriors, and `sample` draws what
- * `emforge sample` draws with the same seed.
+ * `logLik` and `posterior` agree with the runtime's fit and posteriors (for an HMM the smoothed
+ * marginals of every step and the Viterbi paths), and `sample` draws what `emforge sample` draws
+ * with the same seed (mixtures only: the runtime does not sample chains, so HMM fitters have no
+ * `sample` yet).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,10 +20,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareAny } from '../fit/fit-helpers.js';
 import {
   type CompiledFitters,
+  compiledKinds,
   compileFitters,
   exampleNames,
   generateFitter,
-  isMixtureModel,
+  programKind,
   readExample,
   root,
   runNode,
@@ -40,6 +44,30 @@ const optionCases: Readonly<Record<string, readonly FitOptions[]>> = {
   ],
   'gamma-mixture': [{ seed: 1, restarts: 2, maxIter: 200 }],
   'abo-blood-groups': [{ seed: 1, restarts: 2 }],
+  'hmm-dishonest-casino': [
+    { seed: 1, restarts: 2 },
+    { seed: 4, restarts: 1, init: 'random', maxIter: 50, fixed: { init: [0.5, 0.5] } },
+  ],
+  'hmm-gaussian': [
+    { seed: 1, restarts: 2, maxIter: 200 },
+    { seed: 2, restarts: 1, init: 'random-points', maxIter: 30 },
+  ],
+};
+
+/** Examples the runtime fits that code generation does not handle yet, with the reason its E5001 gives. */
+const notYet: Readonly<Record<string, string>> = {
+  'factor-analysis': 'code generation for linear-gaussian programs is not written yet',
+  'genetic-linkage': 'the expression argument',
+  'genetic-linkage-em': 'the expression argument',
+  'gmm-missing': 'code generation for missing-gaussian programs is not written yet',
+  lda: 'code generation for mean-field programs is not written yet',
+  'linear-gaussian-chain': 'code generation for linear-gaussian programs is not written yet',
+  'mixture-factor-analysers': 'code generation for linear-gaussian programs is not written yet',
+  'mixture-logistic': 'the expression argument',
+  'mvn-missing': 'code generation for missing-gaussian programs is not written yet',
+  ppca: 'code generation for linear-gaussian programs is not written yet',
+  'student-t-scale-mixture': 'code generation for scale-mixture programs is not written yet',
+  't-mixture': 'code generation for scale-mixture programs is not written yet',
 };
 
 /** The params a `sample` call gets, and its sizes: the first fit's params, a small N. */
@@ -48,11 +76,13 @@ const sampleSizes = { N: 25 };
 interface Outcome {
   readonly fits: Record<string, unknown[]>;
   readonly logLik: Record<string, number>;
-  readonly posterior: Record<string, { states: string[]; responsibilities: number[][] }>;
+  readonly posterior: Record<string, unknown[]>;
   readonly sample: Record<string, { data: Record<string, unknown>; latents: Record<string, number[]> }>;
 }
 
 const names = exampleNames();
+/** Examples whose fitter has `sample` (the mixtures: the runtime samples those). */
+const sampled = new Set(names.filter((name) => programKind(readExample(name).model) === 'mixture'));
 let compiled: CompiledFitters;
 let outcome: Outcome;
 const references: Record<string, ReturnType<ReturnType<typeof compile>['fit']>[]> = {};
@@ -86,7 +116,11 @@ beforeAll(() => {
         `  const params = ${params};`,
         `  out.logLik[${JSON.stringify(name)}] = [imported.logLik(data, params), standalone.logLik(data, params)];`,
         `  out.posterior[${JSON.stringify(name)}] = [imported.posterior(data, params), standalone.posterior(data, params)];`,
-        `  out.sample[${JSON.stringify(name)}] = [imported.sample(params, ${JSON.stringify(sampleSizes)}, 7${inputs}), standalone.sample(params, ${JSON.stringify(sampleSizes)}, 7${inputs})];`,
+        ...(sampled.has(name)
+          ? [
+              `  out.sample[${JSON.stringify(name)}] = [imported.sample(params, ${JSON.stringify(sampleSizes)}, 7${inputs}), standalone.sample(params, ${JSON.stringify(sampleSizes)}, 7${inputs})];`,
+            ]
+          : [`  out.sample[${JSON.stringify(name)}] = [typeof imported.sample, typeof standalone.sample];`]),
         `}`,
       ];
     }),
@@ -98,9 +132,22 @@ beforeAll(() => {
 afterAll(() => compiled?.cleanup());
 
 describe('generated fitters of the examples', () => {
-  it('covers every example the mixture runtime fits', () => {
-    const mixture = readExamplesDir().filter((name) => isMixtureModel(readExample(name).model));
-    expect(names).toEqual(mixture);
+  it('covers every example of the kinds code generation handles', () => {
+    const covered = readExamplesDir().filter(
+      (name) => compiledKinds.includes(programKind(readExample(name).model) ?? '') && notYet[name] === undefined,
+    );
+    expect(names).toEqual(covered);
+  });
+
+  it('gives the other examples one clean E5001 naming the obstacle', () => {
+    expect(readExamplesDir().filter((name) => !names.includes(name))).toEqual(Object.keys(notYet).sort());
+    for (const [name, why] of Object.entries(notYet)) {
+      const { path, model } = readExample(name);
+      expect(() => generateFitter(path, model, false), name).toThrow(
+        /E5001[\s\S]*emforge compile cannot generate it yet/,
+      );
+      expect(() => generateFitter(path, model, false), name).toThrow(why);
+    }
   });
 
   it('type-check under --strict, in both forms', () => {
@@ -135,9 +182,10 @@ describe('generated fitters of the examples', () => {
       // The runtime's own E-step at the same params: its fit's responsibilities and log-likelihood.
       expect(outcome.logLik[name]).toEqual([fit.result.logLik, fit.result.logLik]);
       const posterior = JSON.parse(JSON.stringify(fit.posteriors));
-      for (const p of outcome.posterior[name] as unknown as { states: string[]; responsibilities: number[][] }[]) {
-        expect(p.states).toEqual(posterior.states);
-        expect(p.responsibilities).toEqual(posterior.responsibilities);
+      for (const p of outcome.posterior[name]!) expect(p).toEqual(posterior);
+      if (!sampled.has(name)) {
+        expect(outcome.sample[name]).toEqual(['undefined', 'undefined']);
+        return;
       }
       const outcomePlan = planSource(new SourceFile('model.em', model));
       const schema = lowerDataSchema(outcomePlan.checked!);

@@ -4,8 +4,8 @@
  * rewrites them; review them with `git diff`. That the fitters type-check, run and reproduce
  * `emforge fit` is test/codegen/examples.test.ts.
  *
- * Cases: a GMM (both forms), a Poisson mixture with a prior (MAP). The HMM golden
- * (examples/hmm-dishonest-casino) joins when code generation handles chain programs: add a row.
+ * Cases: a GMM (both forms), a Poisson mixture with a prior (MAP), an HMM (the dishonest casino:
+ * forward–backward, Viterbi and Baum–Welch).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ const cases = [
   { name: 'old-faithful-gmm', model: 'examples/old-faithful-gmm/model.em', standalone: false },
   { name: 'old-faithful-gmm.standalone', model: 'examples/old-faithful-gmm/model.em', standalone: true },
   { name: 'poisson-mixture-map', model: 'examples/poisson-mixture-map/model.em', standalone: false },
+  { name: 'hmm-dishonest-casino', model: 'examples/hmm-dishonest-casino/model.em', standalone: false },
 ];
 
 describe('generated fitters (golden)', () => {

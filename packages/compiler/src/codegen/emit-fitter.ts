@@ -1,16 +1,26 @@
 /**
  * `emforge compile`: a planned, lowered model → the TypeScript source of its fitter. The
- * program kind picks the lowering (`fitterLowerers`: one row per kind — the mixture kind today;
- * a chain, a linear-Gaussian, … kind adds its own `lower-<kind>-*.ts` files and one row); the
+ * program kind picks the lowering (`fitterLowerers`: one row per kind — the mixture kind and the
+ * chain (HMM) kind today; another kind adds its own `lower-<kind>-*.ts` files and one row); the
  * lowering builds a `FitterSource` (fitter-source.ts), the runtime helpers it asked for are
  * imported from @emforge/runtime or, with `standalone`, inlined (runtime-inline.ts), and
  * print-fitter.ts prints it once. What cannot be generated yet is one E5001 diagnostic.
  */
 import { type Diagnostic, lowerMessages, makeDiagnostic, type PhaseResult } from '@emforge/dsl';
-import { type DataSchema, type FitProgram, type Program, runtimeVersion } from '@emforge/runtime';
+import { type ChainProgram, type DataSchema, type FitProgram, type Program, runtimeVersion } from '@emforge/runtime';
 import type { PlanOutcome } from '../pipeline.js';
 import type { InferencePlan } from '../plan/inference-plan.js';
+import { makeChainContext } from './chain-context.js';
 import type { FitterSource, ImportStructure, StatementStructure } from './fitter-source.js';
+import {
+  lowerChainBind,
+  lowerChainEvaluate,
+  lowerChainFit,
+  lowerChainFlatTypes,
+  lowerChainPublicTypes,
+} from './lower-chain-api.js';
+import { lowerChainEStep, lowerForwardBackward, lowerImpossible, lowerViterbi } from './lower-chain-e-step.js';
+import { lowerChainInitialize, lowerChainMStep } from './lower-chain-m-step.js';
 import { lowerHeader } from './lower-header.js';
 import { lowerEvaluate, lowerFit, lowerSample } from './lower-mixture-api.js';
 import { lowerEStep, lowerLogPrior } from './lower-mixture-e-step.js';
@@ -39,6 +49,8 @@ export interface LoweredFitter {
   readonly statements: readonly StatementStructure[];
   readonly helpers: ReadonlySet<string>;
   readonly exports: readonly string[];
+  /** Lines for the header after the exports (what is not generated, and why). */
+  readonly notes?: readonly string[];
 }
 
 const RUNTIME = '@emforge/runtime';
@@ -77,9 +89,51 @@ function lowerMixtureFitter(input: FitterInput): LoweredFitter {
   };
 }
 
+function lowerChainFitter(input: FitterInput): LoweredFitter {
+  const ctx = makeChainContext(input.program as ChainProgram, input.schema, input.plan, input.source);
+  // Lowered in dependency order (the work buffers are known once the steps are), printed in reading order.
+  const eStep = lowerChainEStep(ctx);
+  const forwardBackward = lowerForwardBackward(ctx);
+  const viterbi = lowerViterbi(ctx);
+  const mStep = lowerChainMStep(ctx);
+  const initialize = lowerChainInitialize(ctx);
+  const fit = lowerChainFit(ctx);
+  const evaluate = lowerChainEvaluate(ctx);
+  const publicTypes = lowerChainPublicTypes(ctx);
+  const conversions = lowerParamConversions(ctx.full);
+  const [readNested] = lowerBind(ctx.full);
+  const bind = lowerChainBind(ctx);
+  const work = lowerWork(ctx.step);
+  return {
+    statements: [
+      ...publicTypes,
+      fit,
+      ...evaluate,
+      eStep,
+      forwardBackward,
+      lowerImpossible(ctx),
+      viterbi,
+      ...mStep,
+      initialize,
+      ...lowerChainFlatTypes(ctx),
+      ...work,
+      readNested!,
+      bind,
+      ...conversions,
+    ],
+    helpers: ctx.step.helpers,
+    exports: ['fit(data, options)', 'logLik(data, params)', 'posterior(data, params)'],
+    notes: [
+      'No `sample`: the runtime cannot sample chain programs yet (`emforge sample` draws mixtures only),',
+      'so there is no reference to reproduce; it joins when the runtime samples chains.',
+    ],
+  };
+}
+
 /** One row per program kind; a kind without a row cannot be compiled yet. */
 const fitterLowerers: Readonly<Record<string, (input: FitterInput) => LoweredFitter>> = {
   mixture: lowerMixtureFitter,
+  chain: lowerChainFitter,
 };
 
 function helperOf(name: string): RuntimeHelper {
@@ -147,6 +201,7 @@ export function lowerFitter(input: FitterInput, options: EmitFitterOptions = {})
     version: runtimeVersion,
     standalone,
     exports: lowered.exports,
+    ...(lowered.notes ? { notes: lowered.notes } : {}),
   });
   const locals = inline.filter((s) => helperOf(s.name).local);
   const runtime = inline.filter((s) => !helperOf(s.name).local);

@@ -13,6 +13,7 @@ export function lowerHeader(input: {
   readonly version: string;
   readonly standalone: boolean;
   readonly exports: readonly string[];
+  readonly notes?: readonly string[];
 }): string[] {
   const { plan } = input;
   const safe = (line: string) => line.replaceAll('*/', '*\\/');
@@ -24,6 +25,7 @@ export function lowerHeader(input: {
     'Regenerate it from the model rather than editing it.',
     '',
     `Exports: ${input.exports.join(', ')}.`,
+    ...(input.notes ?? []),
     '',
     'The model:',
     ...input.source

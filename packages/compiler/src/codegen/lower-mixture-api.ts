@@ -25,7 +25,7 @@ import {
 } from './mixture-context.js';
 
 /** Free values of one element of each param (em/criteria.ts), times its elements. */
-function freeCount(ctx: MixtureContext, name: string): string {
+export function freeCount(ctx: MixtureContext, name: string): string {
   const p = ctx.program.params.find((q) => q.name === name)!;
   const elements = dims(p.dims);
   const perElement =

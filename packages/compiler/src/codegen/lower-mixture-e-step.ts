@@ -46,7 +46,7 @@ const elementwise: Readonly<Record<string, string>> = {
 };
 
 /** A factor's contribution: setup once per E-step, then code per (item, joint state) adding to `lp`. */
-interface FactorCode {
+export interface FactorCode {
   readonly setup: readonly Code[];
   readonly cell: readonly Code[];
 }
@@ -233,7 +233,7 @@ function mvNormal(ctx: MixtureContext, f: FitFactor): FactorCode {
   };
 }
 
-function factorCode(ctx: MixtureContext, f: FitFactor, fi: number): FactorCode {
+export function factorCode(ctx: MixtureContext, f: FitFactor, fi: number): FactorCode {
   if (f.family === 'Categorical') return categorical(ctx, f, fi);
   if (f.family === 'MvNormal') return mvNormal(ctx, f);
   if (elementwise[f.family]) return elementwiseFamily(ctx, f);

@@ -575,7 +575,7 @@ function gammaMleUpdate(ctx: MixtureContext, factorIndex: number): Code[] {
   return sel.length === 0 ? wrapOnce(body) : loopsOver(sel, body);
 }
 
-function paramDocs(ctx: MixtureContext, names: readonly string[]): string[] {
+export function paramDocs(ctx: MixtureContext, names: readonly string[]): string[] {
   const docs: string[] = [];
   for (const name of names) {
     const plan = ctx.plan.params.find((q) => q.name === name);

@@ -215,6 +215,8 @@ export function viewOf(ctx: MixtureContext, source: ValueSource, constantName?: 
       return { array: constantName, offset: '0', step: '0', size: `${constantName}.length` };
     case 'state':
       throw new CodegenUnsupported('a latent state as an argument');
+    case 'expression':
+      throw new CodegenUnsupported(`the expression argument '${source.text}'`);
   }
 }
 

@@ -838,6 +838,66 @@ function nestValues(flat: ArrayLike<number>, shape: readonly number[], offset = 
  * collapse checks), with the same operations in the same order.
  */
 export const localHelpers: Readonly<Record<string, RuntimeHelper>> = {
+  kMeans: {
+    needs: ['RandomStream'],
+    local: true,
+    source: `/**
+ * k-means (chain/chain-init.ts): \`k\` seeds by \`seeder\`, then Lloyd iterations (every row to its
+ * nearest centre, each centre to its rows' mean; an empty cluster keeps its centre) until no
+ * label changes, at most 20.
+ * @param rows shape [m, d]
+ * @returns the cluster of each row, shape [m]
+ */
+function kMeans(
+  rows: Float64Array,
+  m: number,
+  d: number,
+  k: number,
+  seeder: (x: Float64Array, n: number, d: number, k: number, rng: RandomStream) => number[],
+  rng: RandomStream,
+): Int32Array {
+  const label = new Int32Array(m);
+  if (m < k) {
+    for (let i = 0; i < m; i++) label[i] = i;
+    return label;
+  }
+  const centres = new Float64Array(k * d);
+  const seeds = seeder(rows, m, d, k, rng);
+  for (let c = 0; c < k; c++) centres.set(rows.subarray(seeds[c]! * d, (seeds[c]! + 1) * d), c * d);
+  label.fill(-1);
+  const sums = new Float64Array(k * d);
+  const counts = new Float64Array(k);
+  for (let iteration = 0; iteration < 20; iteration++) {
+    let changed = false;
+    for (let i = 0; i < m; i++) {
+      let best = 0;
+      let bestDistance = Number.POSITIVE_INFINITY;
+      for (let c = 0; c < k; c++) {
+        let dist = 0;
+        for (let j = 0; j < d; j++) dist += (rows[i * d + j]! - centres[c * d + j]!) ** 2;
+        if (dist < bestDistance) {
+          bestDistance = dist;
+          best = c;
+        }
+      }
+      if (label[i] !== best) changed = true;
+      label[i] = best;
+    }
+    if (!changed) break;
+    sums.fill(0);
+    counts.fill(0);
+    for (let i = 0; i < m; i++) {
+      const c = label[i]!;
+      counts[c]! += 1;
+      for (let j = 0; j < d; j++) sums[c * d + j]! += rows[i * d + j]!;
+    }
+    for (let c = 0; c < k; c++) {
+      if (counts[c]! > 0) for (let j = 0; j < d; j++) centres[c * d + j] = sums[c * d + j]! / counts[c]!;
+    }
+  }
+  return label;
+}`,
+  },
   eye: {
     needs: [],
     local: true,
