@@ -1,14 +1,14 @@
 /**
  * Golden tests of data files that do not fit their model. Each `data/<case>.em` is a small
  * model that checks cleanly; `<case>.json` or `<case>.csv` beside it holds its data with one
- * deliberate mistake; an optional `<case>.sizes` holds `--size` overrides, one `NAME=VALUE` a
- * line. `<case>.expected` is what loading the data prints: the rendered diagnostics, placed in
+ * deliberate mistake (or `<case>.ndjson`); an optional `<case>.sizes` holds `--size` overrides,
+ * one `NAME=VALUE` a line, and an optional `<case>.columns` holds `--columns` values, one a line. `<case>.expected` is what loading the data prints: the rendered diagnostics, placed in
  * the data file. `UPDATE_GOLDEN=1` (`pnpm golden:update`) rewrites the expected files.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadData } from '@emforge/cli';
+import { type ColumnMap, loadData, parseColumnsOption } from '@emforge/cli';
 import { checkSource, lowerDataSchema } from '@emforge/compiler';
 import { renderDiagnostics, SourceFile } from '@emforge/dsl';
 import { describe, expect, it } from 'vitest';
@@ -37,13 +37,22 @@ function sizeOverrides(name: string): Record<string, number> {
   return Object.fromEntries(entries.map(([k, v]) => [k ?? '', Number(v)]));
 }
 
+function columnsOption(name: string): { columns?: ColumnMap } {
+  const file = join(dataDir, `${name}.columns`);
+  if (!existsSync(file)) return {};
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+  return { columns: lines.reduce<ColumnMap>((map, l) => parseColumnsOption(l, map), {}) };
+}
+
 function runCase(name: string) {
   const model = checkSource(sourceOf(join(dataDir, `${name}.em`)));
   if (!model.checked) throw new Error(`${name}.em does not check: ${renderDiagnostics(model.diagnostics)}`);
-  const dataFile = [`${name}.json`, `${name}.csv`].map((f) => join(dataDir, f)).find(existsSync);
+  const dataFile = [`${name}.json`, `${name}.csv`, `${name}.ndjson`].map((f) => join(dataDir, f)).find(existsSync);
   if (!dataFile) throw new Error(`${name} has no data file`);
   const data = sourceOf(dataFile);
-  const result = loadData(data, lowerDataSchema(model.checked), sizeOverrides(name));
+  const result = loadData(data, lowerDataSchema(model.checked), sizeOverrides(name), columnsOption(name));
   return { result, rendered: `${renderDiagnostics(result.diagnostics, { source: () => data })}\n` };
 }
 

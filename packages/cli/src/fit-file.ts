@@ -25,6 +25,7 @@ import {
   type IterationInfo,
   type ParamValue,
   type Posteriors,
+  type StandardErrorValue,
 } from '@emforge/runtime';
 import {
   fingerprintOf,
@@ -35,7 +36,7 @@ import {
   writeCheckpoint,
 } from './checkpoint-file.js';
 import type { CliIo } from './cli-io.js';
-import { dataFormatOf, loadData } from './data/index.js';
+import { type ColumnMap, dataFormatOf, loadData } from './data/index.js';
 import { ExitCode } from './exit-codes.js';
 import { defaultCheckpointEvery, type FitOptions, initMethods, makeEmFitOptions } from './fit-options.js';
 import { errorMessage, reportInternalError } from './internal-error.js';
@@ -48,6 +49,8 @@ import { writeReport } from './report/write-report.js';
 export interface FitCliOptions {
   readonly data: string;
   readonly size: Readonly<Record<string, number>>;
+  /** `--columns`: the CSV columns (NDJSON keys) of each data variable. */
+  readonly columns?: ColumnMap;
   readonly seed: number;
   readonly restarts: number;
   readonly maxIter: number;
@@ -58,6 +61,8 @@ export interface FitCliOptions {
   readonly accelerate?: Accelerator;
   readonly regCovar?: number;
   readonly posteriors?: string;
+  /** Standard errors from the observed information in the result (`--se`). */
+  readonly se?: boolean;
   readonly json?: boolean;
   readonly out?: string;
   /** No progress line. */
@@ -98,6 +103,23 @@ function formatValue(v: ParamValue): string {
   return typeof v === 'number' ? v.toPrecision(6) : `[${v.map(formatValue).join(', ')}]`;
 }
 
+/** A value with its standard error beside each entry: `3.49 ± 0.0311` (`± n/a` where it is not defined). */
+function formatWithSe(v: ParamValue, se: StandardErrorValue | undefined): string {
+  if (typeof v === 'number') {
+    return `${v.toPrecision(6)} ± ${typeof se === 'number' ? se.toPrecision(3) : 'n/a'}`;
+  }
+  return `[${v.map((x, i) => formatWithSe(x, Array.isArray(se) ? se[i] : null)).join(', ')}]`;
+}
+
+/**
+ * The standard errors for the HTML report, whose cells show a number and leave anything else
+ * blank: a param whose errors are all null is left out; a null entry stays a blank cell.
+ */
+function reportStandardErrors(se: Readonly<Record<string, StandardErrorValue>>): Record<string, ParamValue> {
+  const some = (v: StandardErrorValue): boolean => (Array.isArray(v) ? v.some(some) : v !== null);
+  return Object.fromEntries(Object.entries(se).filter(([, v]) => some(v))) as Record<string, ParamValue>;
+}
+
 /** The text report: one line per param, then the objective and the criteria. */
 export function formatFitText(r: FitResult): string {
   const names = Object.keys(r.params);
@@ -105,9 +127,15 @@ export function formatFitText(r: FitResult): string {
   const lines = [
     `${r.model}: ${r.strategy} EM, ${r.iterations} iterations, ${r.converged ? 'converged' : 'NOT converged'}`,
     '',
-    ...names.map((n) => `  ${n.padEnd(width)}  ${formatValue(r.params[n]!)}`),
+    ...names.map((n) => {
+      const se = r.standardErrors?.[n];
+      return `  ${n.padEnd(width)}  ${se === undefined ? formatValue(r.params[n]!) : formatWithSe(r.params[n]!, se)}`;
+    }),
+    ...(r.seMethod ? ['', `  ± standard errors: ${r.seMethod}`] : []),
     '',
-    `  log-likelihood ${r.logLik.toFixed(4)}${r.objective !== r.logLik ? `   log-posterior ${r.objective.toFixed(4)}` : ''}`,
+    r.approximate
+      ? `  ELBO ${r.objective.toFixed(4)}   (approximate E-step: a lower bound on the log-likelihood; AIC/BIC use it)`
+      : `  log-likelihood ${r.logLik.toFixed(4)}${r.objective !== r.logLik ? `   log-posterior ${r.objective.toFixed(4)}` : ''}`,
     `  BIC ${r.bic.toFixed(4)}   AIC ${r.aic.toFixed(4)}   ICL ${r.icl.toFixed(4)}   (${r.nParams} free parameters, ${r.nObs} items)`,
     ...r.warnings.map((w) => `warning: ${w}`),
   ];
@@ -174,7 +202,9 @@ export function fitFile(path: string, options: FitCliOptions, io: CliIo): number
       reportDiagnostics(io, [dataFile.diagnostic], []);
       return ExitCode.userError;
     }
-    const data = loadData(dataFile.source, lowerDataSchema(outcome.checked), options.size);
+    const data = loadData(dataFile.source, lowerDataSchema(outcome.checked), options.size, {
+      ...(options.columns ? { columns: options.columns } : {}),
+    });
     if (!data.value) {
       reportDiagnostics(io, data.diagnostics, [dataFile.source]);
       return ExitCode.userError;
@@ -252,6 +282,7 @@ export function fitFile(path: string, options: FitCliOptions, io: CliIo): number
     try {
       fitted = fitAnyProgram(program, data.value, {
         ...emOptions,
+        ...(options.se ? { standardErrors: true } : {}),
         onIteration: (info) => {
           progress.onIteration(info);
           traces?.record(info);
@@ -279,6 +310,7 @@ export function fitFile(path: string, options: FitCliOptions, io: CliIo): number
         data: data.value,
         program,
         ...(traces ? { traces: traces.of(result) } : {}),
+        ...(result.standardErrors ? { standardErrors: reportStandardErrors(result.standardErrors) } : {}),
       });
     }
     if (options.posteriors !== undefined) {

@@ -17,7 +17,7 @@ import {
   sampleProgram,
 } from '@emforge/runtime';
 import type { CliIo } from './cli-io.js';
-import { loadData } from './data/index.js';
+import { type ColumnMap, loadData } from './data/index.js';
 import { ExitCode } from './exit-codes.js';
 import { reportInternalError } from './internal-error.js';
 import { loadProgram, reportDiagnostics, writeAtomically } from './load-program.js';
@@ -28,6 +28,8 @@ export interface SampleCliOptions {
   readonly size: Readonly<Record<string, number>>;
   readonly seed: number;
   readonly data?: string;
+  /** `--columns`: the CSV columns (NDJSON keys) of each `--data` variable. */
+  readonly columns?: ColumnMap;
   readonly out?: string;
   readonly latents?: string;
 }
@@ -76,7 +78,9 @@ export function sampleFile(path: string, options: SampleCliOptions, io: CliIo): 
         reportDiagnostics(io, [dataFile.diagnostic], []);
         return ExitCode.userError;
       }
-      const bound = loadData(dataFile.source, needed, inputSizes(needed, options.size));
+      const bound = loadData(dataFile.source, needed, inputSizes(needed, options.size), {
+        ...(options.columns ? { columns: options.columns } : {}),
+      });
       if (!bound.value) {
         reportDiagnostics(io, bound.diagnostics, [dataFile.source]);
         return ExitCode.userError;

@@ -15,7 +15,7 @@ import { lowerDataSchema } from '@emforge/compiler';
 import type { Diagnostic } from '@emforge/dsl';
 import { type FitResult, FitSetupError, fitAnyProgram } from '@emforge/runtime';
 import type { CliIo } from './cli-io.js';
-import { loadData } from './data/index.js';
+import { type ColumnMap, loadData } from './data/index.js';
 import { ExitCode } from './exit-codes.js';
 import { type FitOptions, makeEmFitOptions } from './fit-options.js';
 import { errorMessage, reportInternalError } from './internal-error.js';
@@ -33,6 +33,8 @@ export interface SizeRange {
 
 export interface SelectCliOptions {
   readonly data: string;
+  /** `--columns`: the CSV columns (NDJSON keys) of each data variable. */
+  readonly columns?: ColumnMap;
   /** The size to vary and the other sizes given. */
   readonly range: SizeRange;
   readonly size: Readonly<Record<string, number>>;
@@ -162,7 +164,14 @@ export function selectFile(path: string, options: SelectCliOptions, io: CliIo): 
     let bound = 0;
     if (!options.json) reportDiagnostics(io, outcome.diagnostics, [source]);
     for (let k = from; k <= to; k++) {
-      const data = loadData(dataFile.source, schema, { ...options.size, [name]: k });
+      const data = loadData(
+        dataFile.source,
+        schema,
+        { ...options.size, [name]: k },
+        {
+          ...(options.columns ? { columns: options.columns } : {}),
+        },
+      );
       if (!data.value) {
         firstProblem ??= data.diagnostics;
         const first = data.diagnostics.find((d) => d.severity === 'error') ?? data.diagnostics[0];

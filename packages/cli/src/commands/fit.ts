@@ -4,6 +4,7 @@
  * printed), 2 usage error, 70 internal error. The work is in fit-file.ts, loaded on use.
  */
 import { type Command, InvalidArgumentError } from 'commander';
+import { parseColumnsOption } from '../data/columns.js';
 import type { FitCliOptions } from '../fit-file.js';
 import { defaultCheckpointEvery } from '../fit-options.js';
 import type { CliCommand } from './command.js';
@@ -47,8 +48,13 @@ export const fitCommand: CliCommand = {
       .command('fit')
       .description('fit a model to data by EM and print the parameters and the log-likelihood')
       .argument('<file>', "a model file (.em); '-' reads standard input")
-      .requiredOption('--data <file>', 'the data: a JSON object keyed by data names, or a CSV file')
+      .requiredOption('--data <file>', 'the data: a JSON object keyed by data names, a CSV or an NDJSON file')
       .option('--size <name=value>', 'give or override a size (repeatable): --size K=3', parseSize, {})
+      .option(
+        '--columns <name=cols>',
+        'CSV columns (NDJSON keys) of a data variable, in entry order (repeatable): --columns x=waiting,eruptions',
+        parseColumnsOption,
+      )
       .option('--seed <n>', 'seed of the random streams', parseNumber('integer'), 1)
       .option('--restarts <n>', 'independent EM runs; the best is kept', parseNumber('positive-integer'), 10)
       .option('--max-iter <n>', 'maximum number of iterations per run', parseNumber('positive-integer'), 1000)
@@ -74,6 +80,10 @@ export const fitCommand: CliCommand = {
         parseChoice(['squarem', 'none']),
       )
       .option('--reg-covar <x>', 'added to covariance diagonals and variances', parseNumber('non-negative'), 1e-6)
+      .option(
+        '--se',
+        'standard errors from the observed information (a Hessian by finite differences), beside each param',
+      )
       .option('--posteriors <file>', 'write the responsibilities per item and latent state (JSON, or CSV by extension)')
       .option('--json', 'print the result as one JSON object')
       .option('--out <file>', 'also write the JSON result to this file (atomically)')

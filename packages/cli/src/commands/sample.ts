@@ -5,6 +5,7 @@
  * 70 internal error. The work is in sample-file.ts, loaded on use.
  */
 import { type Command, InvalidArgumentError } from 'commander';
+import { parseColumnsOption } from '../data/columns.js';
 import type { SampleCliOptions } from '../sample-file.js';
 import type { CliCommand } from './command.js';
 
@@ -33,6 +34,11 @@ export const sampleCommand: CliCommand = {
       .option('--size <name=value>', 'give or override a size (repeatable): --size N=1000', parseSize, {})
       .option('--seed <n>', 'seed of the random stream', parseSeed, 1)
       .option('--data <file>', 'data the model reads but does not draw (trials, covariates, tables)')
+      .option(
+        '--columns <name=cols>',
+        'CSV columns (NDJSON keys) of a --data variable, in entry order (repeatable): --columns x=waiting,eruptions',
+        parseColumnsOption,
+      )
       .option('-o, --out <file>', 'write the data set to this file (atomically) instead of standard output')
       .option('--latents <file>', 'also write the drawn latent states to this JSON file')
       .addHelpText(

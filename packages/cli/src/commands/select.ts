@@ -5,6 +5,7 @@
  * internal error. The work is in select-file.ts, loaded on use.
  */
 import { type Command, InvalidArgumentError } from 'commander';
+import { parseColumnsOption } from '../data/columns.js';
 import type { Criterion, SelectCliOptions, SizeRange } from '../select-file.js';
 import type { CliCommand } from './command.js';
 import { parseChoice, parseNumber } from './fit.js';
@@ -35,7 +36,12 @@ export const selectCommand: CliCommand = {
       .command('select')
       .description('fit a model for a range of one size (like K=1..8) and pick the best by BIC, AIC or ICL')
       .argument('<file>', "a model file (.em); '-' reads standard input")
-      .requiredOption('--data <file>', 'the data: a JSON object keyed by data names, or a CSV file')
+      .requiredOption('--data <file>', 'the data: a JSON object keyed by data names, a CSV or an NDJSON file')
+      .option(
+        '--columns <name=cols>',
+        'CSV columns (NDJSON keys) of a data variable, in entry order (repeatable): --columns x=waiting,eruptions',
+        parseColumnsOption,
+      )
       .requiredOption(
         '--size <name=from..to>',
         'the size to vary, like K=1..8 (once); NAME=VALUE gives another size (repeatable)',

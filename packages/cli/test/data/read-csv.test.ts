@@ -82,12 +82,12 @@ describe('CSV layouts', () => {
   });
 
   it('refuses a model whose data a CSV cannot hold', () => {
-    const ragged: DataSchema = {
-      model: 'hmm',
-      sizes: [{ name: 'S' }, { name: 'T', over: 'S' }],
-      data: [{ name: 'y', dims: ['S', 'T'], element: 'count', shape: [], optional: false, typeText: 'y[S][T]: count' }],
+    const tables: DataSchema = {
+      model: 'covs',
+      sizes: [{ name: 'N' }, { name: 'D' }],
+      data: [{ name: 'S', dims: ['N'], element: 'cov', shape: ['D', 'D'], optional: false, typeText: 'S[N]: cov[D]' }],
     };
-    expect(read('y\n1\n', ragged).diagnostics[0]).toMatchObject({ code: 'E6003' });
+    expect(read('S\n1\n', tables).diagnostics[0]).toMatchObject({ code: 'E6003' });
   });
 
   it('locates a data entry at its row and cell', () => {

@@ -101,7 +101,7 @@ export const dataMessages = {
     'a model whose data a CSV file cannot hold',
     (a) => `a CSV file cannot hold the data \`${a.declaration}\``,
     () =>
-      'a CSV file holds one `x[N]: real[D]` (a column per entry) or scalar data over one size (a column per name); give the data as JSON',
+      'a CSV file holds data over one size (a column per scalar, `x.0`, `x.1`, … per vector entry) or sequences `y[S][T]` in long form (a `seq` column, a row per step); give other data as JSON',
   ),
   csvHeader: message<{ column: string; duplicate: boolean; known: readonly string[] }>(
     'E6004',
@@ -235,5 +235,57 @@ export const dataMessages = {
     'N6020',
     'the count of further data problems not listed',
     (a) => `… and ${a.count} more ${a.count === 1 ? 'problem' : 'problems'} in '${a.variable}'`,
+  ),
+  ndjsonSyntax: message<{ line: number; detail: string }>(
+    'E6021',
+    'an NDJSON line that is not one JSON object',
+    (a) => `NDJSON line ${a.line} is not a JSON object: ${a.detail}`,
+    () =>
+      'an NDJSON file holds one JSON object per line, e.g. {"x": [1.5, 2]}; a first line may give sizes and whole data',
+  ),
+  ndjsonKey: message<{ line: number; key: string; role: 'item' | 'header' | 'missing'; known: readonly string[] }>(
+    'E6022',
+    'an NDJSON line whose keys do not fit the model',
+    (a) =>
+      a.role === 'missing'
+        ? `NDJSON line ${a.line} has no '${a.key}'; every item line gives every per-item data name`
+        : a.role === 'header'
+          ? `NDJSON line ${a.line} gives '${a.key}', a size or whole data, which only the first line may give`
+          : `NDJSON line ${a.line} has '${a.key}', which is not a data or size name of the model`,
+    (a) =>
+      a.role === 'header'
+        ? 'put sizes and data that are not per item on the first line, alone: {"K": 3}'
+        : (didYouMean(a.key, a.known) ?? `the per-item data names are ${a.known.join(', ')}`),
+  ),
+  columnsOption: message<{
+    variable: string;
+    problem: 'unknown-variable' | 'unknown-column' | 'not-tabular' | 'scalar-columns';
+    column?: string;
+    known: readonly string[];
+  }>(
+    'E6023',
+    'a --columns mapping that does not fit the model or the data file',
+    (a) =>
+      a.problem === 'unknown-variable'
+        ? `--columns ${a.variable}=…: the model has no data '${a.variable}' held in columns`
+        : a.problem === 'unknown-column'
+          ? `--columns ${a.variable}=…: the data file has no column '${a.column}'`
+          : a.problem === 'scalar-columns'
+            ? `--columns ${a.variable}=…: '${a.variable}' is scalar data, so it takes one column, not several`
+            : `--columns applies to CSV and NDJSON data, not to a JSON object (for '${a.variable}')`,
+    (a) =>
+      a.known.length > 0
+        ? (didYouMean(a.column ?? a.variable, a.known) ?? `the choices are ${a.known.join(', ')}`)
+        : undefined,
+  ),
+  csvSequence: message<{ declaration: string; column: string; row?: number }>(
+    'E6024',
+    'a long CSV file of sequences without a sequence label',
+    (a) =>
+      a.row === undefined
+        ? `the sequences of \`${a.declaration}\` need a '${a.column}' column naming each row's sequence`
+        : `CSV row ${a.row} names no sequence: its '${a.column}' cell is empty`,
+    () =>
+      'sequence data is read in long form: a row per step and a `seq` column (any labels, rows of a sequence in order); --columns seq=COLUMN names another column',
   ),
 } as const;

@@ -11,6 +11,6 @@ export const lowerMessages = {
     'a valid plan that the runtime cannot execute yet',
     (a) => `this model's plan is not supported by the runtime yet: ${a.why}`,
     () =>
-      'emforge fit runs models whose latents are finite and independent per item (enumerate) with closed-form M-steps; `emforge check` and `emforge explain` still work for this model',
+      'docs/inference.md lists what the runtime runs today; `emforge check` and `emforge explain` still work for this model',
   ),
 } as const;
