@@ -91,14 +91,14 @@ describe('emforge fit', () => {
     writeFileSync(outFile, 'old');
     const { code, out } = await run([
       'fit',
-      example('mixture-logistic', 'model.em'),
+      join(root, 'test', 'golden', 'good', 'poisson-lognormal.em'),
       '--data',
-      example('mixture-logistic', 'data.json'),
+      example('poisson-mixture-map', 'data.json'),
       '--out',
       outFile,
     ]);
     expect(code).toBe(1);
-    expect(out).toMatch(/error\[E5001\]: this model's plan is not supported by the runtime yet: .*logistic/);
+    expect(out).toMatch(/error\[E5001\]: this model's plan is not supported by the runtime yet: .*eta/);
     expect(readFileSync(outFile, 'utf8')).toBe('old');
   });
 
