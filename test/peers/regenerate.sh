@@ -9,6 +9,7 @@ Rscript test/peers/gmm/make_mclust.R                  # reads test/peers/gmm/inp
 /usr/bin/python3 test/peers/gmm/crosscheck.py         # sklearn vs mclust vs numpy EM, exits 1 on disagreement
 /usr/bin/python3 test/peers/discrete/make_numpy.py
 Rscript test/peers/discrete/make_flexmix.R            # reads test/peers/discrete/<name>.json
+Rscript test/peers/flexmix-glm/make_flexmix_glm.R    # mixture of Poisson regressions (simulates its own data)
 /usr/bin/python3 test/peers/abo/make_abo.py
 Rscript test/peers/select/make_mclust_select.R         # mclust VVV, G = 1..4 on Old Faithful (emforge select)
 /usr/bin/python3 test/peers/hmm/make_hmm.py            # forward algorithm + Baum-Welch in log space (~4 min)

@@ -7,6 +7,7 @@ import { printExpr } from '@emforge/dsl';
 import type { MStepUpdate, ParamPlan } from '../plan/inference-plan.js';
 import type { ExplainContext } from './explain-context.js';
 import { familyUpdates } from './family-updates.js';
+import { numericMethodLines, numericObjectiveLines } from './numeric-objective.js';
 
 const kinds: Record<MStepUpdate, string> = {
   'closed-form': 'closed form (weighted maximum likelihood)',
@@ -35,6 +36,10 @@ function fallbackFormula(ctx: ExplainContext, p: ParamPlan): string | undefined 
 }
 
 function formulaOf(ctx: ExplainContext, p: ParamPlan): string {
+  if (p.update === 'numeric') {
+    const q = numericObjectiveLines(ctx, p);
+    if (q.length > 0) return [`${p.name} = argmax Q(${p.name}), with`, ...q].join('; ');
+  }
   if (p.formula.trim() !== '') return p.formula;
   if (p.update === 'numeric') return `${p.name} = argmax Q(${p.name}) by L-BFGS with gradients from the model`;
   return fallbackFormula(ctx, p) ?? `${p.name} = argmax Q(${p.name})`;
@@ -74,6 +79,7 @@ export function explainMStep(ctx: ExplainContext): string {
     lines.push('```', ...formulaOf(ctx, p).split('; '), '```', '');
     lines.push(`- rule: \`${p.rule}\` — ${p.reason}`);
     if (p.prior) lines.push(`- prior: \`${p.prior.text}\` (${p.prior.conjugate ? 'conjugate' : 'not conjugate'})`);
+    if (p.update === 'numeric') lines.push(...numericMethodLines(ctx, p));
     lines.push(
       `- ${
         p.exact
