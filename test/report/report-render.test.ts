@@ -279,8 +279,9 @@ describe('every example the runtime lowers', () => {
     expect(plots.map((p) => p.kind)).toContain('trace');
     const modelPlots = plots.filter((p) => p.kind !== 'trace');
     // Models whose item data is categorical (ABO and genetic-linkage counts, LDA's words) have no
-    // model plot yet, only the trace.
-    const categorical = ['abo-blood-groups', 'genetic-linkage', 'genetic-linkage-em', 'lda'];
+    // model plot yet, only the trace; nor has the variational Poisson–lognormal (its fitted
+    // marginal has no closed form for the density plot yet).
+    const categorical = ['abo-blood-groups', 'genetic-linkage', 'genetic-linkage-em', 'lda', 'poisson-lognormal'];
     if (!categorical.includes(name)) expect(modelPlots.length).toBeGreaterThan(0);
     expect(renderReport(example.input)).toContain(`data-kind="${plots[0]!.kind}"`);
   });

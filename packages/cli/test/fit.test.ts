@@ -91,9 +91,9 @@ describe('emforge fit', () => {
     writeFileSync(outFile, 'old');
     const { code, out } = await run([
       'fit',
-      join(root, 'test', 'golden', 'good', 'poisson-lognormal.em'),
+      join(root, 'test', 'golden', 'cli', 'inputs', 'logistic-normal.em'),
       '--data',
-      example('poisson-mixture-map', 'data.json'),
+      example('mixture-logistic', 'data.json'),
       '--out',
       outFile,
     ]);

@@ -18,3 +18,4 @@ export * from './numeric/index.js';
 export * from './sample/index.js';
 export * from './scale-mixture/index.js';
 export * from './se/index.js';
+export * from './variational/index.js';

@@ -14,6 +14,7 @@ import { lowerLinearGaussianProgram, takesLinearGaussian } from './lower-linear-
 import { lowerMeanFieldProgram, takesMeanField } from './lower-mean-field-program.js';
 import { lowerMissingProgram, takesMissingPlan } from './lower-missing-program.js';
 import { lowerScaleMixtureProgram, takesScaleMixture } from './lower-scale-mixture-program.js';
+import { lowerVariationalProgram, takesVariational } from './lower-variational-program.js';
 
 interface Lowerer {
   /** Whether this lowering is the one for the plan. */
@@ -28,6 +29,7 @@ const lowerers: readonly Lowerer[] = [
   { takes: takesScaleMixture, lower: lowerScaleMixtureProgram },
   { takes: takesMissingPlan, lower: lowerMissingProgram },
   { takes: takesMeanField, lower: lowerMeanFieldProgram },
+  { takes: takesVariational, lower: lowerVariationalProgram },
 ];
 
 /** The program of a planned model, or E5001 naming why the runtime cannot run it yet. */

@@ -16,6 +16,8 @@ import type { MissingGaussianProgram } from '../missing/missing-program.js';
 import { fitScaleMixture } from '../scale-mixture/fit-scale-mixture.js';
 import type { ScaleMixtureProgram } from '../scale-mixture/scale-mixture-program.js';
 import { withStandardErrors } from '../se/fit-standard-errors.js';
+import { fitVariational } from '../variational/fit-variational.js';
+import type { VariationalProgram } from '../variational/variational-program.js';
 import { type EmFitOptions, fitWithPosteriors, type ProgramFit } from './fit.js';
 import type { FitProgram } from './fit-program.js';
 
@@ -26,7 +28,8 @@ export type Program =
   | MissingGaussianProgram
   | ChainProgram
   | LinearGaussianProgram
-  | MeanFieldProgram;
+  | MeanFieldProgram
+  | VariationalProgram;
 
 /**
  * Fits any program and returns the result with the posteriors of its latents; with
@@ -52,5 +55,7 @@ function fitByKind(program: Program, data: BoundData, options: EmFitOptions): Pr
       return fitScaleMixture(program, data, options);
     case 'mean-field':
       return fitMeanField(program, data, options);
+    case 'variational':
+      return fitVariational(program, data, options);
   }
 }
