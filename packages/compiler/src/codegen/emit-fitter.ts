@@ -1,13 +1,21 @@
 /**
  * `emforge compile`: a planned, lowered model → the TypeScript source of its fitter. The
- * program kind picks the lowering (`fitterLowerers`: one row per kind — the mixture kind and the
- * chain (HMM) kind today; another kind adds its own `lower-<kind>-*.ts` files and one row); the
+ * program kind picks the lowering (`fitterLowerers`: one row per kind — the mixture kind, the
+ * chain (HMM) kind, the scale-mixture (Student-t) kind and the missing-gaussian kind today; another kind adds its own `lower-<kind>-*.ts` files and one row); the
  * lowering builds a `FitterSource` (fitter-source.ts), the runtime helpers it asked for are
  * imported from @emforge/runtime or, with `standalone`, inlined (runtime-inline.ts), and
  * print-fitter.ts prints it once. What cannot be generated yet is one E5001 diagnostic.
  */
 import { type Diagnostic, lowerMessages, makeDiagnostic, type PhaseResult } from '@emforge/dsl';
-import { type ChainProgram, type DataSchema, type FitProgram, type Program, runtimeVersion } from '@emforge/runtime';
+import {
+  type ChainProgram,
+  type DataSchema,
+  type FitProgram,
+  type MissingGaussianProgram,
+  type Program,
+  runtimeVersion,
+  type ScaleMixtureProgram,
+} from '@emforge/runtime';
 import type { PlanOutcome } from '../pipeline.js';
 import type { InferencePlan } from '../plan/inference-plan.js';
 import { makeChainContext } from './chain-context.js';
@@ -22,11 +30,13 @@ import {
 import { lowerChainEStep, lowerForwardBackward, lowerImpossible, lowerViterbi } from './lower-chain-e-step.js';
 import { lowerChainInitialize, lowerChainMStep } from './lower-chain-m-step.js';
 import { lowerHeader } from './lower-header.js';
+import { lowerMissingGaussianFitter } from './lower-missing-gaussian.js';
 import { lowerEvaluate, lowerFit, lowerSample } from './lower-mixture-api.js';
 import { lowerEStep, lowerLogPrior } from './lower-mixture-e-step.js';
 import { lowerInitialize, lowerWork } from './lower-mixture-init.js';
 import { lowerMStep } from './lower-mixture-m-step.js';
 import { lowerBind, lowerFlatTypes, lowerParamConversions, lowerPublicTypes } from './lower-mixture-types.js';
+import { lowerScaleMixtureFitter } from './lower-scale-mixture-api.js';
 import { CodegenUnsupported, makeMixtureContext } from './mixture-context.js';
 import { printFitter } from './print-fitter.js';
 import { localHelpers, type RuntimeHelper, runtimeHelpers } from './runtime-inline.js';
@@ -130,10 +140,41 @@ function lowerChainFitter(input: FitterInput): LoweredFitter {
   };
 }
 
+function lowerScaleFitter(input: FitterInput): LoweredFitter {
+  const lowered = lowerScaleMixtureFitter(input.program as ScaleMixtureProgram, input.schema, input.plan, input.source);
+  return {
+    ...lowered,
+    exports: ['fit(data, options)', 'logLik(data, params)', 'posterior(data, params)'],
+    notes: [
+      'No `sample`: the runtime cannot sample scale-mixture programs yet (`emforge sample` draws mixtures only),',
+      'so there is no reference to reproduce; it joins when the runtime samples them.',
+    ],
+  };
+}
+
+function lowerMissingFitter(input: FitterInput): LoweredFitter {
+  const lowered = lowerMissingGaussianFitter(
+    input.program as MissingGaussianProgram,
+    input.schema,
+    input.plan,
+    input.source,
+  );
+  return {
+    ...lowered,
+    exports: ['fit(data, options)', 'logLik(data, params)', 'posterior(data, params)'],
+    notes: [
+      'No `sample`: the runtime cannot sample missing-gaussian programs (`emforge sample` draws mixtures only),',
+      'so there is no reference to reproduce.',
+    ],
+  };
+}
+
 /** One row per program kind; a kind without a row cannot be compiled yet. */
 const fitterLowerers: Readonly<Record<string, (input: FitterInput) => LoweredFitter>> = {
   mixture: lowerMixtureFitter,
   chain: lowerChainFitter,
+  'scale-mixture': lowerScaleFitter,
+  'missing-gaussian': lowerMissingFitter,
 };
 
 function helperOf(name: string): RuntimeHelper {

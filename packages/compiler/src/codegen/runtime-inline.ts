@@ -838,6 +838,279 @@ function nestValues(flat: ArrayLike<number>, shape: readonly number[], offset = 
  * collapse checks), with the same operations in the same order.
  */
 export const localHelpers: Readonly<Record<string, RuntimeHelper>> = {
+  choleskySolves: {
+    needs: [],
+    local: true,
+    source: `/**
+ * Solves L y = b in place (forward substitution).
+ * @param l shape [d, d], lower triangular, row-major
+ * @param b shape [d], read from \`offset\`; overwritten by y
+ */
+function solveLower(l: Float64Array, d: number, b: Float64Array, offset = 0): void {
+  for (let i = 0; i < d; i++) {
+    let s = b[offset + i]!;
+    const ii = i * d;
+    for (let k = 0; k < i; k++) s -= l[ii + k]! * b[offset + k]!;
+    b[offset + i] = s / l[ii + i]!;
+  }
+}
+
+/**
+ * Solves Lᵀ x = b in place (back substitution with the transpose of a lower factor).
+ * @param l shape [d, d], lower triangular, row-major
+ * @param b shape [d], read from \`offset\`; overwritten by x
+ */
+function solveLowerTransposed(l: Float64Array, d: number, b: Float64Array, offset = 0): void {
+  for (let i = d - 1; i >= 0; i--) {
+    let s = b[offset + i]!;
+    for (let k = i + 1; k < d; k++) s -= l[k * d + i]! * b[offset + k]!;
+    b[offset + i] = s / l[i * d + i]!;
+  }
+}
+
+/**
+ * Solves A x = b with A = L Lᵀ, in place.
+ * @param l shape [d, d], the Cholesky factor of A
+ * @param b shape [d]; overwritten by x
+ */
+function solveCholesky(l: Float64Array, d: number, b: Float64Array, offset = 0): void {
+  solveLower(l, d, b, offset);
+  solveLowerTransposed(l, d, b, offset);
+}`,
+  },
+  conditionalGaussian: {
+    needs: ['cholesky', 'choleskySolves'],
+    local: true,
+    source: `/** The conditional-Gaussian kernels of the missing-data E-step (missing/conditional-gaussian.ts). */
+const LOG_TWO_PI = Math.log(2 * Math.PI);
+
+/**
+ * Buffers of one component's factorisation for the current pattern, each sized [d, d] so any
+ * pattern fits; the matrices are packed with the pattern's own strides.
+ */
+interface PatternFactor {
+  /** shape [o, o], row-major: the Cholesky factor of Σ_oo (lower triangle). */
+  readonly l: Float64Array;
+  /** shape [m, o], row-major: B = Σ_mo Σ_oo⁻¹. */
+  readonly b: Float64Array;
+  /** shape [m, m], row-major: the conditional covariance C (both triangles). */
+  readonly c: Float64Array;
+  /** −½ o log 2π − Σ log L_ii; −∞ when Σ_oo is not positive definite. */
+  logNorm: number;
+}
+
+function makePatternFactor(d: number): PatternFactor {
+  return {
+    l: new Float64Array(d * d),
+    b: new Float64Array(d * d),
+    c: new Float64Array(d * d),
+    logNorm: 0,
+  };
+}
+
+/**
+ * Factors one pattern of one component into \`f\`.
+ * @param cov shape [d, d] at \`at\`: the component's full covariance Σ
+ * @param observed the pattern's observed coordinates (o of them, o ≥ 1)
+ * @param missing the pattern's missing coordinates (m of them)
+ * @returns false (and logNorm −∞) when Σ_oo is not numerically positive definite
+ */
+function factorPattern(
+  cov: Float64Array,
+  at: number,
+  d: number,
+  observed: Int32Array,
+  missing: Int32Array,
+  f: PatternFactor,
+): boolean {
+  const o = observed.length;
+  const m = missing.length;
+  const { l, b, c } = f;
+  for (let i = 0; i < o; i++) {
+    const row = at + observed[i]! * d;
+    for (let j = 0; j <= i; j++) l[i * o + j] = cov[row + observed[j]!]!;
+  }
+  if (!cholesky(l, o)) {
+    f.logNorm = Number.NEGATIVE_INFINITY;
+    return false;
+  }
+  let logDet = 0;
+  for (let i = 0; i < o; i++) logDet += Math.log(l[i * o + i]!);
+  f.logNorm = -0.5 * o * LOG_TWO_PI - logDet;
+  // Row a of B solves Σ_oo bᵀ = Σ_o,a (Σ symmetric, so Σ_a,o read along row a).
+  for (let a = 0; a < m; a++) {
+    const row = at + missing[a]! * d;
+    for (let j = 0; j < o; j++) b[a * o + j] = cov[row + observed[j]!]!;
+    solveCholesky(l, o, b, a * o);
+  }
+  for (let a = 0; a < m; a++) {
+    const row = at + missing[a]! * d;
+    for (let a2 = 0; a2 <= a; a2++) {
+      let s = cov[row + missing[a2]!]!;
+      const col = missing[a2]!;
+      for (let j = 0; j < o; j++) s -= b[a * o + j]! * cov[at + observed[j]! * d + col]!;
+      c[a * m + a2] = s;
+      c[a2 * m + a] = s;
+    }
+  }
+  return true;
+}
+
+/**
+ * log N(x_o | μ_o, Σ_oo) of one row; leaves the residual x_o − μ_o in \`resid[0 .. o)\`.
+ * @param x the data, row at \`xAt\` (shape [d])
+ * @param mean the component mean at \`meanAt\` (shape [d])
+ * @param resid shape [d], receives the residual on the observed coordinates
+ * @param work shape [d], scratch
+ */
+function observedLogDensity(
+  x: Float64Array,
+  xAt: number,
+  mean: Float64Array,
+  meanAt: number,
+  observed: Int32Array,
+  f: PatternFactor,
+  resid: Float64Array,
+  work: Float64Array,
+): number {
+  const o = observed.length;
+  for (let j = 0; j < o; j++) {
+    const r = x[xAt + observed[j]!]! - mean[meanAt + observed[j]!]!;
+    resid[j] = r;
+    work[j] = r;
+  }
+  solveLower(f.l, o, work);
+  let q = 0;
+  for (let j = 0; j < o; j++) q += work[j]! * work[j]!;
+  return f.logNorm - 0.5 * q;
+}
+
+/**
+ * The completed row x̂: x on the observed coordinates, E[x_m | x_o] = μ_m + B r on the missing
+ * ones, where r = x_o − μ_o is the residual \`observedLogDensity\` left in \`resid\`.
+ * @param out shape [d], receives x̂
+ */
+function conditionalMean(
+  x: Float64Array,
+  xAt: number,
+  mean: Float64Array,
+  meanAt: number,
+  observed: Int32Array,
+  missing: Int32Array,
+  f: PatternFactor,
+  resid: Float64Array,
+  out: Float64Array,
+): void {
+  const o = observed.length;
+  for (let j = 0; j < o; j++) out[observed[j]!] = x[xAt + observed[j]!]!;
+  const b = f.b;
+  for (let a = 0; a < missing.length; a++) {
+    let s = mean[meanAt + missing[a]!]!;
+    for (let j = 0; j < o; j++) s += b[a * o + j]! * resid[j]!;
+    out[missing[a]!] = s;
+  }
+}`,
+  },
+  findMissingPatterns: {
+    needs: [],
+    local: true,
+    source: `/** Missingness patterns (missing/missing-patterns.ts): rows grouped by which coordinates are observed. */
+interface MissingPattern {
+  /** The observed coordinates, increasing. */
+  readonly observed: Int32Array;
+  /** The missing coordinates, increasing (empty for complete rows). */
+  readonly missing: Int32Array;
+  /** The compact indices (into \`MissingPatterns.rows\`) of the rows with this pattern, increasing. */
+  readonly members: Int32Array;
+}
+
+interface MissingPatterns {
+  /** Patterns in order of first appearance. */
+  readonly patterns: readonly MissingPattern[];
+  /** The original row index of each compact row (rows with at least one observed entry). */
+  readonly rows: Int32Array;
+  /** The original indices of the rows with every entry missing. */
+  readonly empty: Int32Array;
+  /** Per coordinate: how many rows observe it. */
+  readonly observedPerColumn: Int32Array;
+}
+
+/**
+ * Groups the rows of \`missing\` by pattern (a Map keyed by the row's mask).
+ * @param missing shape [n, d], 1 where an entry is missing (absent: nothing is missing)
+ */
+function findMissingPatterns(missing: Uint8Array | undefined, n: number, d: number): MissingPatterns {
+  const keyed = new Map<string, { observed: number[]; missing: number[]; members: number[] }>();
+  const rows: number[] = [];
+  const empty: number[] = [];
+  const observedPerColumn = new Int32Array(d);
+  for (let i = 0; i < n; i++) {
+    let key = '';
+    let seen = 0;
+    for (let j = 0; j < d; j++) {
+      const absent = missing !== undefined && missing[i * d + j] === 1;
+      key += absent ? '0' : '1';
+      if (!absent) {
+        seen++;
+        observedPerColumn[j]!++;
+      }
+    }
+    if (seen === 0) {
+      empty.push(i);
+      continue;
+    }
+    let group = keyed.get(key);
+    if (!group) {
+      group = { observed: [], missing: [], members: [] };
+      for (let j = 0; j < d; j++) (key[j] === '1' ? group.observed : group.missing).push(j);
+      keyed.set(key, group);
+    }
+    group.members.push(rows.length);
+    rows.push(i);
+  }
+  const patterns = [...keyed.values()].map((g) => ({
+    observed: Int32Array.from(g.observed),
+    missing: Int32Array.from(g.missing),
+    members: Int32Array.from(g.members),
+  }));
+  return { patterns, rows: Int32Array.from(rows), empty: Int32Array.from(empty), observedPerColumn };
+}`,
+  },
+  normalizeResponsibilities: {
+    needs: [],
+    local: true,
+    source: `/**
+ * Turns row i of \`logp\` into r[i, s] = p(state s | item i) in place and writes
+ * log Σ_s exp(logp[i, s]) into \`itemLogLik[i]\`. A row that is −∞ everywhere (an item impossible
+ * under every state) keeps uniform responsibilities and contributes −∞ (kernels/responsibilities.ts).
+ * @returns Σ_i itemLogLik[i], the observed-data log-likelihood
+ */
+function normalizeResponsibilities(logp: Float64Array, n: number, S: number, itemLogLik: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const row = i * S;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let s = 0; s < S; s++) if (logp[row + s]! > max) max = logp[row + s]!;
+    if (max === Number.NEGATIVE_INFINITY || Number.isNaN(max)) {
+      for (let s = 0; s < S; s++) logp[row + s] = 1 / S;
+      itemLogLik[i] = Number.NEGATIVE_INFINITY;
+      total = Number.NEGATIVE_INFINITY;
+      continue;
+    }
+    let sum = 0;
+    for (let s = 0; s < S; s++) {
+      const e = Math.exp(logp[row + s]! - max);
+      logp[row + s] = e;
+      sum += e;
+    }
+    for (let s = 0; s < S; s++) logp[row + s]! /= sum;
+    const ll = max + Math.log(sum);
+    itemLogLik[i] = ll;
+    total += ll;
+  }
+  return total;
+}`,
+  },
   kMeans: {
     needs: ['RandomStream'],
     local: true,
