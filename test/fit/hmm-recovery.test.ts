@@ -12,6 +12,7 @@
 import { type Chain, eStepChain, fitAnyProgram, flattenValue, type ParamValue, prepareChain } from '@emforge/runtime';
 import { describe, expect, it } from 'vitest';
 import { type Params, prepareChainModel, readHmmFixture } from './hmm-fixtures.js';
+import { observedCovariance } from './recovery-helpers.js';
 
 /** A free coordinate: (param, flat entry, coefficient) triples. */
 type Direction = readonly { readonly name: string; readonly entry: number; readonly coef: number }[];
@@ -36,25 +37,6 @@ function directions(chain: Chain): Direction[] {
   return out;
 }
 
-/** Gauss–Jordan inverse of a small symmetric positive definite matrix. */
-function invert(a: number[][]): number[][] {
-  const m = a.length;
-  const w = a.map((row, i) => [...row, ...Array.from({ length: m }, (_, j) => (i === j ? 1 : 0))]);
-  for (let c = 0; c < m; c++) {
-    let pivot = c;
-    for (let r = c + 1; r < m; r++) if (Math.abs(w[r]![c]!) > Math.abs(w[pivot]![c]!)) pivot = r;
-    [w[c], w[pivot]] = [w[pivot]!, w[c]!];
-    const d = w[c]![c]!;
-    for (let j = 0; j < 2 * m; j++) w[c]![j]! /= d;
-    for (let r = 0; r < m; r++) {
-      if (r === c) continue;
-      const f = w[r]![c]!;
-      for (let j = 0; j < 2 * m; j++) w[r]![j]! -= f * w[c]![j]!;
-    }
-  }
-  return w.map((row) => row.slice(m));
-}
-
 function standardErrors(chain: Chain, est: Params, h = 1e-4): Record<string, number[]> {
   const flat: Record<string, Float64Array> = {};
   for (const p of chain.mix.params) flat[p.spec.name] = Float64Array.from(flattenValue(est[p.spec.name]!));
@@ -66,34 +48,7 @@ function standardErrors(chain: Chain, est: Params, h = 1e-4): Record<string, num
     for (const [c, s] of steps) for (const d of dirs[c]!) v[d.name]![d.entry]! += d.coef * s;
     return eStepChain(chain, v).objective;
   };
-  const f0 = f([]);
-  const info = Array.from({ length: m }, () => new Array<number>(m).fill(0));
-  for (let a = 0; a < m; a++) {
-    info[a]![a] = -(f([[a, h]]) - 2 * f0 + f([[a, -h]])) / (h * h);
-    for (let b = 0; b < a; b++) {
-      const v =
-        (f([
-          [a, h],
-          [b, h],
-        ]) -
-          f([
-            [a, h],
-            [b, -h],
-          ]) -
-          f([
-            [a, -h],
-            [b, h],
-          ]) +
-          f([
-            [a, -h],
-            [b, -h],
-          ])) /
-        (4 * h * h);
-      info[a]![b] = -v;
-      info[b]![a] = -v;
-    }
-  }
-  const cov = invert(info);
+  const cov = observedCovariance(f, m, h);
   const out: Record<string, number[]> = {};
   for (const [name, x] of Object.entries(flat)) {
     out[name] = Array.from(x, (_, e) => {

@@ -20,7 +20,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { prepareAny, readExample, root } from './fit-helpers.js';
 import { conditionalMean, mixtureLogLik, type Row, relativeDifference, responsibilities } from './missing-helpers.js';
-import { matchLabels } from './recovery-helpers.js';
+import { invert, matchLabels } from './recovery-helpers.js';
 
 interface MixtureParams {
   weights: number[];
@@ -234,23 +234,4 @@ function standardErrors(prog: MissingGaussianProgram, est: Record<string, ParamV
     });
   }
   return out;
-}
-
-/** The inverse of a small symmetric positive-definite matrix (Gauss–Jordan with pivoting). */
-function invert(a: number[][]): number[][] {
-  const m = a.length;
-  const w = a.map((row, i) => [...row, ...Array.from({ length: m }, (_, j) => (i === j ? 1 : 0))]);
-  for (let c = 0; c < m; c++) {
-    let pivot = c;
-    for (let r = c + 1; r < m; r++) if (Math.abs(w[r]![c]!) > Math.abs(w[pivot]![c]!)) pivot = r;
-    [w[c], w[pivot]] = [w[pivot]!, w[c]!];
-    const d = w[c]![c]!;
-    for (let j = 0; j < 2 * m; j++) w[c]![j]! /= d;
-    for (let r = 0; r < m; r++) {
-      if (r === c) continue;
-      const factor = w[r]![c]!;
-      for (let j = 0; j < 2 * m; j++) w[r]![j]! -= factor * w[c]![j]!;
-    }
-  }
-  return w.map((row) => row.slice(m));
 }

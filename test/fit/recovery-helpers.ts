@@ -148,7 +148,7 @@ function directions(mix: ReturnType<typeof prepareMixture>): Direction[] {
 }
 
 /** The inverse of a small symmetric positive definite matrix (Gauss–Jordan with pivoting). */
-function invert(a: number[][]): number[][] {
+export function invert(a: number[][]): number[][] {
   const m = a.length;
   const w = a.map((row, i) => [...row, ...Array.from({ length: m }, (_, j) => (i === j ? 1 : 0))]);
   for (let c = 0; c < m; c++) {
@@ -164,6 +164,44 @@ function invert(a: number[][]): number[][] {
     }
   }
   return w.map((row) => row.slice(m));
+}
+
+/** A step of `f`'s coordinates: coordinate `c` moved by `s`. */
+export type Steps = readonly (readonly [number, number])[];
+
+/**
+ * The inverse of the numerical observed information at the origin of `m` coordinates: minus the
+ * Hessian of `f` by central second differences of step `h` (four-point formula off the diagonal).
+ * `f(steps)` is the observed-data objective with each listed coordinate moved by its step.
+ */
+export function observedCovariance(f: (steps: Steps) => number, m: number, h: number): number[][] {
+  const f0 = f([]);
+  const info = Array.from({ length: m }, () => new Array<number>(m).fill(0));
+  for (let a = 0; a < m; a++) {
+    info[a]![a] = -(f([[a, h]]) - 2 * f0 + f([[a, -h]])) / (h * h);
+    for (let b = 0; b < a; b++) {
+      const pp = f([
+        [a, h],
+        [b, h],
+      ]);
+      const pm = f([
+        [a, h],
+        [b, -h],
+      ]);
+      const mp = f([
+        [a, -h],
+        [b, h],
+      ]);
+      const mm = f([
+        [a, -h],
+        [b, -h],
+      ]);
+      const v = (pp - pm - mp + mm) / (4 * h * h);
+      info[a]![b] = -v;
+      info[b]![a] = -v;
+    }
+  }
+  return invert(info);
 }
 
 /**
@@ -190,34 +228,7 @@ export function standardErrors(
     }
     return eStepMixture(mix, v).objective;
   };
-  const f0 = f([]);
-  const info = Array.from({ length: m }, () => new Array<number>(m).fill(0));
-  for (let a = 0; a < m; a++) {
-    info[a]![a] = -(f([[a, h]]) - 2 * f0 + f([[a, -h]])) / (h * h);
-    for (let b = 0; b < a; b++) {
-      const v =
-        (f([
-          [a, h],
-          [b, h],
-        ]) -
-          f([
-            [a, h],
-            [b, -h],
-          ]) -
-          f([
-            [a, -h],
-            [b, h],
-          ]) +
-          f([
-            [a, -h],
-            [b, -h],
-          ])) /
-        (4 * h * h);
-      info[a]![b] = -v;
-      info[b]![a] = -v;
-    }
-  }
-  const cov = invert(info);
+  const cov = observedCovariance(f, m, h);
   const out: Record<string, number[]> = {};
   for (const p of program.params) {
     out[p.name] = Array.from(flat[p.name]!, (_, e) => {

@@ -20,7 +20,7 @@ import {
 } from '@emforge/runtime';
 import { describe, expect, it } from 'vitest';
 import { fitAny } from './fit-helpers.js';
-import { RECOVERY_LIMIT } from './recovery-helpers.js';
+import { observedCovariance, RECOVERY_LIMIT } from './recovery-helpers.js';
 import { mvtExplicit, mvtImplicit, tExplicit, tImplicit, tmixExplicit, tmixImplicit } from './student-t-models.js';
 
 type Params = Record<string, ParamValue>;
@@ -93,24 +93,6 @@ function directions(est: Params): Direction[] {
   return out;
 }
 
-function invert(a: number[][]): number[][] {
-  const m = a.length;
-  const w = a.map((row, i) => [...row, ...Array.from({ length: m }, (_, j) => (i === j ? 1 : 0))]);
-  for (let c = 0; c < m; c++) {
-    let pivot = c;
-    for (let r = c + 1; r < m; r++) if (Math.abs(w[r]![c]!) > Math.abs(w[pivot]![c]!)) pivot = r;
-    [w[c], w[pivot]] = [w[pivot]!, w[c]!];
-    const d = w[c]![c]!;
-    for (let j = 0; j < 2 * m; j++) w[c]![j]! /= d;
-    for (let r = 0; r < m; r++) {
-      if (r === c) continue;
-      const f = w[r]![c]!;
-      for (let j = 0; j < 2 * m; j++) w[r]![j]! -= f * w[c]![j]!;
-    }
-  }
-  return w.map((row) => row.slice(m));
-}
-
 /** |estimate − truth| / SE for every flat entry, SE from the numerical observed information. */
 function seRatios(model: string, data: Record<string, unknown>, est: Params, truth: Params, h = 1e-4) {
   const outcome = planSource(new SourceFile('model.em', model));
@@ -126,34 +108,7 @@ function seRatios(model: string, data: Record<string, unknown>, est: Params, tru
     return eStepScaleMixture(sm, v).objective;
   };
   const m = dirs.length;
-  const f0 = f([]);
-  const info = Array.from({ length: m }, () => new Array<number>(m).fill(0));
-  for (let a = 0; a < m; a++) {
-    info[a]![a] = -(f([[a, h]]) - 2 * f0 + f([[a, -h]])) / (h * h);
-    for (let b = 0; b < a; b++) {
-      const v =
-        (f([
-          [a, h],
-          [b, h],
-        ]) -
-          f([
-            [a, h],
-            [b, -h],
-          ]) -
-          f([
-            [a, -h],
-            [b, h],
-          ]) +
-          f([
-            [a, -h],
-            [b, -h],
-          ])) /
-        (4 * h * h);
-      info[a]![b] = -v;
-      info[b]![a] = -v;
-    }
-  }
-  const cov = invert(info);
+  const cov = observedCovariance(f, m, h);
   const ratios: Record<string, number[]> = {};
   for (const [name, v] of Object.entries(flat)) {
     const t = flattenValue(truth[name]!);
