@@ -80,7 +80,7 @@ describe('required plans', () => {
       'finite latent z[n] with K states, independent across n: responsibilities by enumeration',
     );
     expect(p?.params[1]?.reason).toBe(
-      'logistic link: no closed form; Newton/IRLS on the expected complete-data log-likelihood',
+      "logistic link: no closed form; numeric maximisation of the expected complete-data log-likelihood (L-BFGS with reverse-mode gradients, or the family's own Newton iteration where it has one)",
     );
   });
 });

@@ -13,7 +13,8 @@ export interface NumericUpdate {
   readonly at?: Span;
 }
 
-const method = 'Newton/L-BFGS on the expected complete-data log-likelihood';
+const method =
+  "numeric maximisation of the expected complete-data log-likelihood (L-BFGS with reverse-mode gradients, or the family's own Newton iteration where it has one)";
 
 export function planNumericUpdate(ctx: ParamContext, nonConjugatePrior: boolean): NumericUpdate {
   const name = ctx.param.name;
@@ -29,9 +30,8 @@ export function planNumericUpdate(ctx: ParamContext, nonConjugatePrior: boolean)
   if (nu) return { reason: nu.reason, formula: nu.formula, at: ctx.occurrences[0]!.use.span };
   const linked = ctx.occurrences.find((o) => o.use.link !== undefined);
   if (linked) {
-    const how = linked.use.link === 'logistic' || linked.use.link === 'exp' ? 'Newton/IRLS' : 'Newton';
     return {
-      reason: `${linked.use.link} link: no closed form; ${how} on the expected complete-data log-likelihood`,
+      reason: `${linked.use.link} link: no closed form; ${method}`,
       formula,
       at: linked.use.span,
     };
