@@ -9,7 +9,7 @@
  * among its latents, enumerated jointly with the other per-step latents). Whatever does not fit
  * gets one E5001 diagnostic naming the obstacle.
  */
-import { type Diagnostic, type Expr, lowerMessages, makeDiagnostic, type PhaseResult, type Span } from '@emforge/dsl';
+import type { Expr, PhaseResult } from '@emforge/dsl';
 import {
   type ChainParam,
   type ChainProgram,
@@ -23,16 +23,9 @@ import type { PlanOutcome } from '../pipeline.js';
 import type { InferencePlan, LatentPlan } from '../plan/inference-plan.js';
 import { lowerFitProgram } from './lower-fit-program.js';
 import { lowerConstant, sizeNames } from './lower-value-source.js';
+import { lowerOrReport, Unsupported } from './unsupported.js';
 
 type Outcome = PlanOutcome & Required<Pick<PlanOutcome, 'plan' | 'graph' | 'checked'>>;
-
-/** Thrown inside this file only, caught by `lowerChainProgram`: the first obstacle found. */
-class Unsupported {
-  constructor(
-    readonly why: string,
-    readonly span?: Span,
-  ) {}
-}
 
 /** True for a plan this lowering is for: some latent runs forward–backward. */
 export function isChainPlan(plan: InferencePlan): boolean {
@@ -315,13 +308,5 @@ function lower(outcome: Outcome): PhaseResult<ChainProgram> {
 
 /** The ChainProgram of a planned model with a discrete chain, or E5001 naming why the runtime cannot run it. */
 export function lowerChainProgram(outcome: PlanOutcome): PhaseResult<ChainProgram> {
-  const { plan, graph, checked } = outcome;
-  if (!plan || !graph || !checked) return { diagnostics: [] };
-  try {
-    return lower({ ...outcome, plan, graph, checked });
-  } catch (error) {
-    if (!(error instanceof Unsupported)) throw error;
-    const diagnostic: Diagnostic = makeDiagnostic(lowerMessages.unsupportedPlan, error.span, { why: error.why });
-    return { diagnostics: [diagnostic] };
-  }
+  return lowerOrReport(outcome, lower);
 }

@@ -8,16 +8,7 @@
  * have derivatives (packages/runtime/src/numeric/). Plans the runtime cannot execute yet
  * (non-enumerate E-steps, unexecutable M-steps, …) get one E5001 diagnostic that names the obstacle.
  */
-import {
-  type Diagnostic,
-  type Expr,
-  lowerMessages,
-  makeDiagnostic,
-  type NameRef,
-  type PhaseResult,
-  printExpr,
-  type Span,
-} from '@emforge/dsl';
+import { type Expr, type NameRef, type PhaseResult, printExpr, type Span } from '@emforge/dsl';
 import {
   argumentGradients,
   type ConstantValue,
@@ -43,14 +34,7 @@ import type { Factor } from '../graph/model-graph.js';
 import type { PlanOutcome } from '../pipeline.js';
 import { paramsOf } from './lower-expression.js';
 import { type ItemContext, lowerConstant, lowerValueSource, sizeNames, wholeDataOf } from './lower-value-source.js';
-
-/** Thrown inside this file only, caught by `lowerFitProgram`: the first obstacle found. */
-class Unsupported {
-  constructor(
-    readonly why: string,
-    readonly span?: Span,
-  ) {}
-}
+import { lowerOrReport, Unsupported } from './unsupported.js';
 
 function dimEntry(d: Dim | undefined, what: string): DimEntry {
   if (d?.kind === 'size') return d.name;
@@ -397,13 +381,5 @@ function lower(outcome: Required<Pick<PlanOutcome, 'plan' | 'graph' | 'checked'>
 
 /** The FitProgram of a planned model, or E5001 naming why the runtime cannot run it yet. */
 export function lowerFitProgram(outcome: PlanOutcome): PhaseResult<FitProgram> {
-  const { plan, graph, checked } = outcome;
-  if (!plan || !graph || !checked) return { diagnostics: [] };
-  try {
-    return { value: lower({ plan, graph, checked }), diagnostics: [] };
-  } catch (error) {
-    if (!(error instanceof Unsupported)) throw error;
-    const diagnostic: Diagnostic = makeDiagnostic(lowerMessages.unsupportedPlan, error.span, { why: error.why });
-    return { diagnostics: [diagnostic] };
-  }
+  return lowerOrReport(outcome, (planned) => ({ value: lower(planned), diagnostics: [] }));
 }

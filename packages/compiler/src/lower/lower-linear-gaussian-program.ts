@@ -10,15 +10,7 @@
  * alone for the identity) and at most one offset; every quantity is a param (whole, or chosen
  * by the selector) or a constant of sizes. Anything else gets one E5001 naming the obstacle.
  */
-import {
-  type Diagnostic,
-  type Expr,
-  lowerMessages,
-  makeDiagnostic,
-  type PhaseResult,
-  printExpr,
-  type Span,
-} from '@emforge/dsl';
+import { type Expr, type PhaseResult, printExpr } from '@emforge/dsl';
 import {
   type DeclaredParam,
   type DimEntry,
@@ -35,16 +27,9 @@ import type { Factor, RandomVariable } from '../graph/model-graph.js';
 import type { PlanOutcome } from '../pipeline.js';
 import type { InferencePlan } from '../plan/inference-plan.js';
 import { lowerConstant, sizeNames } from './lower-value-source.js';
+import { lowerOrReport, Unsupported } from './unsupported.js';
 
 type Outcome = Required<Pick<PlanOutcome, 'plan' | 'graph' | 'checked'>>;
-
-/** Thrown inside this file only, caught by `lowerLinearGaussianProgram`: the first obstacle found. */
-class Unsupported {
-  constructor(
-    readonly why: string,
-    readonly span?: Span,
-  ) {}
-}
 
 /** True for a plan this lowering is for: a linear-Gaussian latent, alone or under finite selectors. */
 export function takesLinearGaussian(plan: InferencePlan): boolean {
@@ -350,13 +335,5 @@ function lower(outcome: Outcome): LinearGaussianProgram {
 
 /** The LinearGaussianProgram of a planned model, or E5001 naming why the runtime cannot run it. */
 export function lowerLinearGaussianProgram(outcome: PlanOutcome): PhaseResult<LinearGaussianProgram> {
-  const { plan, graph, checked } = outcome;
-  if (!plan || !graph || !checked) return { diagnostics: [] };
-  try {
-    return { value: lower({ plan, graph, checked }), diagnostics: [] };
-  } catch (error) {
-    if (!(error instanceof Unsupported)) throw error;
-    const diagnostic: Diagnostic = makeDiagnostic(lowerMessages.unsupportedPlan, error.span, { why: error.why });
-    return { diagnostics: [diagnostic] };
-  }
+  return lowerOrReport(outcome, (planned) => ({ value: lower(planned), diagnostics: [] }));
 }

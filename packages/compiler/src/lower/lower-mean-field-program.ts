@@ -14,15 +14,7 @@
  * mean-field plan — another statement, a prior, a shape the runtime does not know — is one
  * E5001 naming the obstacle.
  */
-import {
-  type Diagnostic,
-  type Expr,
-  lowerMessages,
-  makeDiagnostic,
-  type PhaseResult,
-  printExpr,
-  type Span,
-} from '@emforge/dsl';
+import { type Expr, type PhaseResult, printExpr } from '@emforge/dsl';
 import {
   type Concentration,
   type DeclaredParam,
@@ -35,14 +27,7 @@ import type { CheckedModel } from '../check/check-model.js';
 import type { Factor, ModelGraph } from '../graph/model-graph.js';
 import type { PlanOutcome } from '../pipeline.js';
 import type { InferencePlan } from '../plan/inference-plan.js';
-
-/** Thrown inside this file only: the first obstacle found. */
-class Unsupported {
-  constructor(
-    readonly why: string,
-    readonly span?: Span,
-  ) {}
-}
+import { lowerOrReport, Unsupported } from './unsupported.js';
 
 /** The plans of interacting conjugate-exponential latents: some latent is `mean-field`. */
 export function takesMeanField(plan: InferencePlan): boolean {
@@ -221,13 +206,5 @@ function lower(outcome: Required<Pick<PlanOutcome, 'plan' | 'graph' | 'checked'>
 
 /** The MeanFieldProgram of a planned model, or E5001 naming why the runtime cannot run it. */
 export function lowerMeanFieldProgram(outcome: PlanOutcome): PhaseResult<Program> {
-  const { plan, graph, checked } = outcome;
-  if (!plan || !graph || !checked) return { diagnostics: [] };
-  try {
-    return { value: lower({ plan, graph, checked }), diagnostics: [] };
-  } catch (error) {
-    if (!(error instanceof Unsupported)) throw error;
-    const diagnostic: Diagnostic = makeDiagnostic(lowerMessages.unsupportedPlan, error.span, { why: error.why });
-    return { diagnostics: [diagnostic] };
-  }
+  return lowerOrReport(outcome, (planned) => ({ value: lower(planned), diagnostics: [] }));
 }

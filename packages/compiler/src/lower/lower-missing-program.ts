@@ -6,7 +6,7 @@
  * Anything else (other observations, priors, a mean shared by components of different scales,
  * expressions in arguments, …) gets one E5001 diagnostic naming the obstacle.
  */
-import { lowerMessages, makeDiagnostic, type PhaseResult, type Span } from '@emforge/dsl';
+import type { PhaseResult, Span } from '@emforge/dsl';
 import {
   type DeclaredParam,
   type DimEntry,
@@ -19,14 +19,7 @@ import type { Factor } from '../graph/model-graph.js';
 import type { PlanOutcome } from '../pipeline.js';
 import type { InferencePlan } from '../plan/inference-plan.js';
 import { lowerValueSource } from './lower-value-source.js';
-
-/** Thrown inside this file only, caught by `lowerMissingProgram`: the first obstacle found. */
-class Unsupported {
-  constructor(
-    readonly why: string,
-    readonly span?: Span,
-  ) {}
-}
+import { lowerOrReport, Unsupported } from './unsupported.js';
 
 /** E-steps this lowering cannot combine with the missing-data one (other executors' chains and continuous latents). */
 const otherExecutors = new Set(['forward-backward', 'gaussian', 'conjugate']);
@@ -220,12 +213,5 @@ function lower(outcome: Outcome): MissingGaussianProgram {
 
 /** The MissingGaussianProgram of a planned model, or E5001 naming why the runtime cannot run it yet. */
 export function lowerMissingProgram(outcome: PlanOutcome): PhaseResult<MissingGaussianProgram> {
-  const { plan, graph, checked } = outcome;
-  if (!plan || !graph || !checked) return { diagnostics: [] };
-  try {
-    return { value: lower({ plan, graph, checked }), diagnostics: [] };
-  } catch (error) {
-    if (!(error instanceof Unsupported)) throw error;
-    return { diagnostics: [makeDiagnostic(lowerMessages.unsupportedPlan, error.span, { why: error.why })] };
-  }
+  return lowerOrReport(outcome, (planned) => ({ value: lower(planned), diagnostics: [] }));
 }

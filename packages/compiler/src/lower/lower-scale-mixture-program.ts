@@ -10,15 +10,7 @@
  * `takesScaleMixture` says which plans come here; a plan whose conjugate latent turns out not
  * to be a Gamma precision is handed back to the mixture lowering (which reports it).
  */
-import {
-  type Diagnostic,
-  type Expr,
-  lowerMessages,
-  makeDiagnostic,
-  type PhaseResult,
-  printExpr,
-  type Span,
-} from '@emforge/dsl';
+import { type Expr, type PhaseResult, printExpr, type Span } from '@emforge/dsl';
 import {
   type ComponentParam,
   type DeclaredParam,
@@ -34,14 +26,7 @@ import type { PlanOutcome } from '../pipeline.js';
 import type { InferencePlan } from '../plan/inference-plan.js';
 import { lowerFitProgram } from './lower-fit-program.js';
 import { lowerValueSource } from './lower-value-source.js';
-
-/** Thrown inside this file only: the first obstacle found. */
-class Unsupported {
-  constructor(
-    readonly why: string,
-    readonly span?: Span,
-  ) {}
-}
+import { lowerOrReport, Unsupported } from './unsupported.js';
 
 /** The planner's rules for StudentT / MvStudentT location and scale (plan/rules/student-t-scale-mixture.ts). */
 const studentTRules = new Set(['student-t-location', 'student-t-scale']);
@@ -353,14 +338,8 @@ function lower(outcome: Required<Pick<PlanOutcome, 'plan' | 'graph' | 'checked'>
 
 /** The ScaleMixtureProgram of a planned model, or E5001 naming why the runtime cannot run it. */
 export function lowerScaleMixtureProgram(outcome: PlanOutcome): PhaseResult<Program> {
-  const { plan, graph, checked } = outcome;
-  if (!plan || !graph || !checked) return { diagnostics: [] };
-  try {
-    const program = lower({ plan, graph, checked });
+  return lowerOrReport<Program>(outcome, (planned) => {
+    const program = lower(planned);
     return program ? { value: program, diagnostics: [] } : lowerFitProgram(outcome);
-  } catch (error) {
-    if (!(error instanceof Unsupported)) throw error;
-    const diagnostic: Diagnostic = makeDiagnostic(lowerMessages.unsupportedPlan, error.span, { why: error.why });
-    return { diagnostics: [diagnostic] };
-  }
+  });
 }

@@ -11,28 +11,13 @@
  * Anything else of a variational plan — another statement, a prior, a location or scale that
  * is not a whole param, another link — is one E5001 naming the obstacle.
  */
-import {
-  type Diagnostic,
-  type Expr,
-  lowerMessages,
-  makeDiagnostic,
-  type PhaseResult,
-  printExpr,
-  type Span,
-} from '@emforge/dsl';
+import { type Expr, type PhaseResult, printExpr } from '@emforge/dsl';
 import { type DeclaredParam, isTypeBase, type Program, type VariationalProgram } from '@emforge/runtime';
 import type { CheckedModel } from '../check/check-model.js';
 import type { Factor } from '../graph/model-graph.js';
 import type { PlanOutcome } from '../pipeline.js';
 import type { InferencePlan } from '../plan/inference-plan.js';
-
-/** Thrown inside this file only: the first obstacle found. */
-class Unsupported {
-  constructor(
-    readonly why: string,
-    readonly span?: Span,
-  ) {}
-}
+import { lowerOrReport, Unsupported } from './unsupported.js';
 
 /** The plans with a latent whose E-step is a Gaussian variational family. */
 export function takesVariational(plan: InferencePlan): boolean {
@@ -135,13 +120,5 @@ function lower(outcome: Required<Pick<PlanOutcome, 'plan' | 'graph' | 'checked'>
 
 /** The VariationalProgram of a planned model, or E5001 naming why the runtime cannot run it. */
 export function lowerVariationalProgram(outcome: PlanOutcome): PhaseResult<Program> {
-  const { plan, graph, checked } = outcome;
-  if (!plan || !graph || !checked) return { diagnostics: [] };
-  try {
-    return { value: lower({ plan, graph, checked }), diagnostics: [] };
-  } catch (error) {
-    if (!(error instanceof Unsupported)) throw error;
-    const diagnostic: Diagnostic = makeDiagnostic(lowerMessages.unsupportedPlan, error.span, { why: error.why });
-    return { diagnostics: [diagnostic] };
-  }
+  return lowerOrReport(outcome, (planned) => ({ value: lower(planned), diagnostics: [] }));
 }
