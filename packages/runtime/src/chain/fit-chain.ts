@@ -8,10 +8,10 @@
  * an emission; ICL adds twice the entropy of the posterior over all latents.
  */
 import type { BoundData } from '../data/bind-data.js';
-import { computeCriteria, countParams } from '../em/criteria.js';
+import { countParams } from '../em/criteria.js';
 import { type EmHooks, runEm } from '../em/em-driver.js';
 import { type EmFitOptions, type ProgramFit, stateNames } from '../em/fit.js';
-import { type FitResult, flattenValue, nestValues, type ParamValue } from '../em/fit-result.js';
+import { flattenValue, nestValues, type ParamValue, runResult } from '../em/fit-result.js';
 import { FitSetupError, type ParamValues } from '../em/mixture.js';
 import { makeUnconstrained } from '../em/unconstrained.js';
 import { type Chain, type ChainStats, eStepChain, prepareChain } from './chain.js';
@@ -85,27 +85,18 @@ export function fitChain(program: ChainProgram, data: BoundData, options: EmFitO
   const free = mix.params.filter((p) => options.fixed?.[p.spec.name] === undefined);
   const nParams = countParams(free.map((p) => ({ element: p.spec.element, dims: p.dims, shape: p.shape })));
   const final = eStepChain(chain, best.params, true);
-  const criteria = computeCriteria(final.stats.logLik, nParams, chain.observed, final.stats.entropy);
   const params: Record<string, ParamValue> = {};
   for (const declared of program.params) {
     const p = mix.params.find((q) => q.spec.name === declared.name)!;
     params[declared.name] = nestValues(best.params[declared.name]!, [...p.dims, ...p.shape]);
   }
-  const result: FitResult = {
-    model: program.model,
-    strategy: program.strategy,
+  const result = runResult(program, best, {
     logLik: final.stats.logLik,
-    objective: best.objective,
-    iterations: best.iterations,
-    emSteps: best.emSteps,
-    converged: best.converged,
     params,
-    ...criteria,
     nParams,
     nObs: chain.observed,
-    history: best.history,
-    warnings: best.warnings,
-  };
+    entropy: final.stats.entropy,
+  });
   const responsibilities = Array.from({ length: mix.n }, (_, i) =>
     Array.from(mix.resp.subarray(i * mix.S, (i + 1) * mix.S)),
   );

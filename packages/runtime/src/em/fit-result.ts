@@ -3,6 +3,7 @@
  * arrays — so that `JSON.parse(JSON.stringify(r))` deep-equals `r`. Params are reshaped from
  * flat row-major arrays into nested arrays in the declared shape (array dims, then the element's).
  */
+import { computeCriteria } from './criteria.js';
 
 /** A param value: a number, or nested arrays of numbers. */
 export type ParamValue = number | ParamValue[];
@@ -61,4 +62,45 @@ export function nestValues(flat: ArrayLike<number>, shape: readonly number[], of
 /** Flattens a number or nested arrays into row-major order. */
 export function flattenValue(value: ParamValue): number[] {
   return typeof value === 'number' ? [value] : value.flatMap(flattenValue);
+}
+
+/**
+ * The result of a kept EM run, as every executor reports it: the run's objective, iterations
+ * and history, the observed-data log-likelihood (or ELBO) at the returned params, the params
+ * nested in their declared shapes, and AIC/BIC/ICL from the free-parameter count.
+ */
+export function runResult(
+  program: { readonly model: string; readonly strategy: string },
+  run: {
+    readonly objective: number;
+    readonly iterations: number;
+    readonly emSteps: number;
+    readonly converged: boolean;
+    readonly history: readonly number[];
+    readonly warnings: readonly string[];
+  },
+  fit: {
+    readonly logLik: number;
+    readonly params: Readonly<Record<string, ParamValue>>;
+    readonly nParams: number;
+    readonly nObs: number;
+    /** Entropy of the latents' posterior, for ICL. */
+    readonly entropy: number;
+  },
+): FitResult {
+  return {
+    model: program.model,
+    strategy: program.strategy,
+    logLik: fit.logLik,
+    objective: run.objective,
+    iterations: run.iterations,
+    emSteps: run.emSteps,
+    converged: run.converged,
+    params: fit.params,
+    ...computeCriteria(fit.logLik, fit.nParams, fit.nObs, fit.entropy),
+    nParams: fit.nParams,
+    nObs: fit.nObs,
+    history: run.history,
+    warnings: run.warnings,
+  };
 }

@@ -6,10 +6,10 @@
  */
 import type { BoundData } from '../data/bind-data.js';
 import { resetNumericParams } from '../numeric/numeric-m-step.js';
-import { computeCriteria, countParams } from './criteria.js';
+import { countParams } from './criteria.js';
 import { type EmHooks, type EmOptions, runEm } from './em-driver.js';
 import type { FitProgram } from './fit-program.js';
-import { type FitResult, flattenValue, nestValues, type ParamValue } from './fit-result.js';
+import { type FitResult, flattenValue, nestValues, type ParamValue, runResult } from './fit-result.js';
 import { type InitMethod, initializeMixture } from './init.js';
 import {
   eStepMixture,
@@ -118,24 +118,15 @@ export function fitWithPosteriors(program: FitProgram, data: BoundData, options:
   const free = mix.params.filter((p) => options.fixed?.[p.spec.name] === undefined);
   const nParams = countParams(free.map((p) => ({ element: p.spec.element, dims: p.dims, shape: p.shape })));
   const soft = eStepMixture(mix, best.params);
-  const criteria = computeCriteria(soft.stats.logLik, nParams, mix.n, soft.stats.entropy);
   const params: Record<string, ParamValue> = {};
   for (const p of mix.params) params[p.spec.name] = nestValues(best.params[p.spec.name]!, [...p.dims, ...p.shape]);
-  const result: FitResult = {
-    model: program.model,
-    strategy: program.strategy,
+  const result = runResult(program, best, {
     logLik: soft.stats.logLik,
-    objective: best.objective,
-    iterations: best.iterations,
-    emSteps: best.emSteps,
-    converged: best.converged,
     params,
-    ...criteria,
     nParams,
     nObs: mix.n,
-    history: best.history,
-    warnings: best.warnings,
-  };
+    entropy: soft.stats.entropy,
+  });
   const responsibilities = Array.from({ length: mix.n }, (_, i) =>
     Array.from(mix.resp.subarray(i * mix.S, (i + 1) * mix.S)),
   );

@@ -9,10 +9,10 @@
  * parameterisation of unconstrained.ts.
  */
 import type { BoundData } from '../data/bind-data.js';
-import { computeCriteria, countParams } from '../em/criteria.js';
+import { countParams } from '../em/criteria.js';
 import { type EmHooks, runEm } from '../em/em-driver.js';
 import type { EmFitOptions, ProgramFit } from '../em/fit.js';
-import { type FitResult, flattenValue, nestValues, type ParamValue } from '../em/fit-result.js';
+import { flattenValue, nestValues, type ParamValue, runResult } from '../em/fit-result.js';
 import { FitSetupError, type ParamValues } from '../em/mixture.js';
 import { eStepChain, mStepChain, prepareChainModel } from './chain-model.js';
 import { eStepFactor, factorMeans, type LgMStepOptions, mStepFactor, prepareFactorModel } from './factor-model.js';
@@ -120,24 +120,15 @@ export function fitLinearGaussian(
   const final = ex.posteriors(best.params);
   const free = [...ex.values.params.values()].filter((p) => options.fixed?.[p.spec.name] === undefined);
   const nParams = countParams(free.map((p) => ({ element: p.spec.element, dims: p.dims, shape: p.shape })));
-  const criteria = computeCriteria(final.logLik, nParams, ex.nObs, final.entropy);
   const params: Record<string, ParamValue> = {};
   for (const p of ex.values.params.values())
     params[p.spec.name] = nestValues(best.params[p.spec.name]!, [...p.dims, ...p.shape]);
-  const result: FitResult = {
-    model: program.model,
-    strategy: program.strategy,
+  const result = runResult(program, best, {
     logLik: final.logLik,
-    objective: best.objective,
-    iterations: best.iterations,
-    emSteps: best.emSteps,
-    converged: best.converged,
     params,
-    ...criteria,
     nParams,
     nObs: ex.nObs,
-    history: best.history,
-    warnings: best.warnings,
-  };
+    entropy: final.entropy,
+  });
   return { result, posteriors: final.posteriors };
 }

@@ -8,10 +8,10 @@
  * AIC/BIC count the free params from their declared types over the rows with an observed entry.
  */
 import type { BoundData } from '../data/bind-data.js';
-import { computeCriteria, countParams } from '../em/criteria.js';
+import { countParams } from '../em/criteria.js';
 import { type EmHooks, type EmStepContext, runEm } from '../em/em-driver.js';
 import type { EmFitOptions, ProgramFit } from '../em/fit.js';
-import { type FitResult, flattenValue, nestValues, type ParamValue } from '../em/fit-result.js';
+import { flattenValue, nestValues, type ParamValue, runResult } from '../em/fit-result.js';
 import { FitSetupError, type Mixture, type ParamValues } from '../em/mixture.js';
 import { makeUnconstrained } from '../em/unconstrained.js';
 import type { RandomStream } from '../random/stream.js';
@@ -115,23 +115,14 @@ export function fitMissingGaussian(
   const nParams = countParams(free.map((p) => ({ element: p.spec.element, dims: p.dims, shape: p.shape })));
   const posteriors = missingPosteriors(model, best.params);
   const nObs = model.patterns.rows.length;
-  const criteria = computeCriteria(model.stats.logLik, nParams, nObs, model.stats.entropy);
   const params: Record<string, ParamValue> = {};
   for (const p of model.params) params[p.spec.name] = nestValues(best.params[p.spec.name]!, [...p.dims, ...p.shape]);
-  const result: FitResult = {
-    model: program.model,
-    strategy: program.strategy,
+  const result = runResult(program, best, {
     logLik: model.stats.logLik,
-    objective: best.objective,
-    iterations: best.iterations,
-    emSteps: best.emSteps,
-    converged: best.converged,
     params,
-    ...criteria,
     nParams,
-    nObs,
-    history: best.history,
-    warnings: best.warnings,
-  };
+    nObs: nObs,
+    entropy: model.stats.entropy,
+  });
   return { result, posteriors };
 }

@@ -9,10 +9,10 @@
  * M-step (student-t-nu.ts).
  */
 import type { BoundData } from '../data/bind-data.js';
-import { computeCriteria, countParams } from '../em/criteria.js';
+import { countParams } from '../em/criteria.js';
 import { type EmHooks, type EmStepContext, runEm } from '../em/em-driver.js';
 import type { EmFitOptions, ProgramFit } from '../em/fit.js';
-import { type FitResult, flattenValue, nestValues, type ParamValue } from '../em/fit-result.js';
+import { flattenValue, nestValues, type ParamValue, runResult } from '../em/fit-result.js';
 import { kmeansPlusPlus, randomPoints } from '../em/init.js';
 import { FitSetupError, type ParamValues, resolveDim } from '../em/mixture.js';
 import { assignResponsibilities } from '../em/variants.js';
@@ -208,27 +208,18 @@ export function fitScaleMixture(program: ScaleMixtureProgram, data: BoundData, o
       shape: p.shape.map((dim) => resolveDim(dim, data.sizes)),
     })),
   );
-  const criteria = computeCriteria(soft.stats.logLik, nParams, model.n, soft.stats.entropy);
   const params: Record<string, ParamValue> = {};
   for (const p of program.params) {
     const shape = [...p.dims, ...p.shape].map((dim) => resolveDim(dim, data.sizes));
     params[p.name] = nestValues(best.params[p.name]!, shape);
   }
-  const result: FitResult = {
-    model: program.model,
-    strategy: program.strategy,
+  const result = runResult(program, best, {
     logLik: soft.stats.logLik,
-    objective: best.objective,
-    iterations: best.iterations,
-    emSteps: best.emSteps,
-    converged: best.converged,
     params,
-    ...criteria,
     nParams,
     nObs: model.n,
-    history: best.history,
-    warnings: best.warnings,
-  };
+    entropy: soft.stats.entropy,
+  });
   const { n, K, resp } = model;
   const latent = program.component?.latent;
   const responsibilities = Array.from({ length: n }, (_, i) => Array.from(resp.subarray(i * K, (i + 1) * K)));
