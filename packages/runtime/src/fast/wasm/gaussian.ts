@@ -1,0 +1,69 @@
+/**
+ * The Gaussian WebAssembly primitives (gaussian.wat) bound to an arena: one compiled module per
+ * process, one instance per (thread, arena memory). Arguments are f64 indices into the arena,
+ * as everywhere in fast/; the wrappers turn them into the byte offsets the module takes.
+ * Preconditions (the callers' layout keeps them): U, c, S and the w rows are padded to Dp = D
+ * rounded up to a multiple of 4 with zeros; at least Dp f64s of zeros follow the data rows, and
+ * `maha4` runs on whole groups of 4 rows (rows past the end of the data read that padding).
+ */
+import '../webassembly.js';
+import { gaussianWasmBase64 } from './gaussian-wasm.js';
+
+export interface GaussianWasm {
+  /** out[r·outStride] = ‖Uᵀ x_r − c‖² for 4·groups rows of x starting at row 0 of `x`. */
+  maha4(x: number, groups: number, D: number, Dp: number, u: number, c: number, out: number, outStride: number): void;
+  /** S += Σ_r w_r x_rᵀ over `rows` rows of x (row stride xStride) (upper 4×4 tiles of the Dp × Dp matrix S). */
+  scatter(w: number, x: number, rows: number, xStride: number, Dp: number, s: number): void;
+  /**
+   * For `rows` rows: d_i = x_i − μ, w_i = r[i·rStride] · d_i (rows of Dp entries in d and w),
+   * sx += w_i, nk[0] += Σ r. `r` points at the component's column of a responsibility matrix
+   * with row stride rStride.
+   */
+  weight(
+    x: number,
+    rows: number,
+    D: number,
+    Dp: number,
+    mu: number,
+    r: number,
+    rStride: number,
+    d: number,
+    w: number,
+    sx: number,
+    nk: number,
+  ): void;
+  /**
+   * Rows of L (stride Kp, even) hold Mahalanobis distances in, responsibilities out:
+   * l_k = lc_k − ½L_k, m = max l, s = Σ exp(l − m), r_k = exp(l_k − m)/s;
+   * mOut[i] = m, sOut[i] = s, tOut[i] = Σ r_k (l_k − m). A column with lc = −∞ gets r = 0.
+   */
+  softmax(L: number, rows: number, Kp: number, lc: number, mOut: number, sOut: number, tOut: number): void;
+}
+
+/** D rounded up to a multiple of 4 (the padded row length of U, c, S and w). */
+export const padded = (D: number): number => Math.ceil(D / 4) * 4;
+
+let compiled: WebAssembly.Module | undefined;
+const instances = new WeakMap<WebAssembly.Memory, GaussianWasm>();
+
+/** The primitives on `memory` (instantiated on first use in this thread). */
+export function gaussianWasm(memory: WebAssembly.Memory): GaussianWasm {
+  let bound = instances.get(memory);
+  if (bound) return bound;
+  compiled ??= new WebAssembly.Module(Buffer.from(gaussianWasmBase64, 'base64'));
+  const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports;
+  const maha4 = exports.maha4 as (...args: number[]) => void;
+  const scatter = exports.scatter as (...args: number[]) => void;
+  const weight = exports.weight as (...args: number[]) => void;
+  const softmax = exports.softmax as (...args: number[]) => void;
+  bound = {
+    maha4: (x, groups, D, Dp, u, c, out, outStride) =>
+      maha4(8 * x, groups, D, Dp, 8 * u, 8 * c, 8 * out, 8 * outStride),
+    scatter: (w, x, rows, xStride, Dp, s) => scatter(8 * w, 8 * x, rows, xStride, Dp, 8 * s),
+    weight: (x, rows, D, Dp, mu, r, rStride, d, w, sx, nk) =>
+      weight(8 * x, rows, D, Dp, 8 * mu, 8 * r, rStride, 8 * d, 8 * w, 8 * sx, 8 * nk),
+    softmax: (L, rows, Kp, lc, mOut, sOut, tOut) => softmax(8 * L, rows, Kp, 8 * lc, 8 * mOut, 8 * sOut, 8 * tOut),
+  };
+  instances.set(memory, bound);
+  return bound;
+}

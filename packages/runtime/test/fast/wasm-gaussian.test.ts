@@ -1,0 +1,136 @@
+/**
+ * The Gaussian WebAssembly primitives against direct double loops (the definition), for every
+ * D from 1 to 13 and a large one, row counts that do and do not fill whole groups, and the
+ * committed module bytes against a fresh build of gaussian.wat.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { wasmModuleSource } from '../../../../scripts/build-wasm.js';
+import { ArenaLayout, makeArena } from '../../src/fast/block-kernel.js';
+import { gaussianWasm, padded } from '../../src/fast/wasm/gaussian.js';
+
+function lcg(seed: number) {
+  let s = seed;
+  return () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647 - 0.5;
+  };
+}
+
+function setup(D: number, rows: number, seed: number) {
+  const Dp = padded(D);
+  const layout = new ArenaLayout();
+  const x = layout.f64s(rows * D + 4 * Dp);
+  const u = layout.f64s(Dp * Dp);
+  const c = layout.f64s(Dp);
+  const out = layout.f64s(2 * (rows + 4));
+  const w = layout.f64s(rows * Dp);
+  const s = layout.f64s(Dp * Dp);
+  const d = layout.f64s(rows * Dp);
+  const arena = makeArena(layout.bytes);
+  const f = arena.f64;
+  const rnd = lcg(seed);
+  for (let i = 0; i < rows * D; i++) f[x + i] = 3 * rnd();
+  for (let i = 0; i < D; i++) {
+    for (let j = i; j < D; j++) f[u + i * Dp + j] = rnd() + (i === j ? 2 : 0);
+    f[c + i] = rnd();
+  }
+  for (let r = 0; r < rows; r++) for (let j = 0; j < D; j++) f[w + r * Dp + j] = rnd();
+  return { arena, f, Dp, x, u, c, out, w, s, d };
+}
+
+describe('gaussian.wat', () => {
+  for (const D of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 50]) {
+    it(`maha4 and scatter agree with the definition at D = ${D}`, () => {
+      const rows = 37;
+      const { arena, f, Dp, x, u, c, out, w, s } = setup(D, rows, D + 1);
+      const wasm = gaussianWasm(arena.memory);
+      wasm.maha4(x, Math.ceil(rows / 4), D, Dp, u, c, out, 2);
+      for (let r = 0; r < rows; r++) {
+        let m = 0;
+        for (let j = 0; j < D; j++) {
+          let z = -f[c + j]!;
+          for (let i = 0; i <= j; i++) z += f[x + r * D + i]! * f[u + i * Dp + j]!;
+          m += z * z;
+        }
+        expect(Math.abs(f[out + 2 * r]! - m)).toBeLessThanOrEqual(1e-13 * m);
+      }
+      wasm.scatter(w, x, rows, D, Dp, s);
+      wasm.scatter(w, x, rows, D, Dp, s); // accumulates
+      for (let j = 0; j < D; j++)
+        for (let l = j; l < D; l++) {
+          let want = 0;
+          for (let r = 0; r < rows; r++) want += f[w + r * Dp + j]! * f[x + r * D + l]!;
+          expect(Math.abs(f[s + j * Dp + l]! - 2 * want)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(want)));
+        }
+    });
+  }
+
+  it('weight centres rows, scales them and sums them', () => {
+    const D = 7;
+    const rows = 11;
+    const { arena, f, Dp, x, c, out, w, s, d } = setup(D, rows, 3);
+    for (let i = 0; i < rows; i++) f[out + 2 * i] = i / 10;
+    const nk = s + Dp;
+    f[nk] = 0.25;
+    gaussianWasm(arena.memory).weight(x, rows, D, Dp, c, out, 2, d, w, s, nk);
+    let want = 0.25;
+    for (let i = 0; i < rows; i++) {
+      want += i / 10;
+      for (let j = 0; j < D; j++) {
+        const dij = f[x + i * D + j]! - f[c + j]!;
+        expect(f[d + i * Dp + j]).toBe(dij);
+        expect(f[w + i * Dp + j]).toBe((i / 10) * dij);
+      }
+    }
+    for (let j = 0; j < D; j++) {
+      let sx = 0;
+      for (let i = 0; i < rows; i++) sx += (i / 10) * (f[x + i * D + j]! - f[c + j]!);
+      expect(Math.abs(f[s + j]! - sx)).toBeLessThanOrEqual(1e-15 * (1 + Math.abs(sx)));
+    }
+    expect(Math.abs(f[nk]! - want)).toBeLessThanOrEqual(1e-15 * want);
+  });
+
+  it('softmax gives Math.exp responsibilities, maxima, sums and Σ r(l − m) to a few ulps', () => {
+    const rows = 200;
+    const Kp = 6;
+    const layout = new ArenaLayout();
+    const L = layout.f64s(rows * Kp);
+    const lc = layout.f64s(Kp);
+    const m = layout.f64s(rows);
+    const sOut = layout.f64s(rows);
+    const t = layout.f64s(rows);
+    const arena = makeArena(layout.bytes);
+    const f = arena.f64;
+    const rnd = lcg(7);
+    // five components and a padding column; component 3 has zero weight (lc = −∞)
+    for (let k = 0; k < Kp; k++) f[lc + k] = k === 3 || k === 5 ? Number.NEGATIVE_INFINITY : rnd() * 4;
+    // distances from 0 to ~3000: exp arguments from 0 down past −708 (underflow to 0)
+    for (let i = 0; i < rows * Kp; i++) f[L + i] = (rnd() + 0.5) * (i % 7 === 0 ? 3000 : 40);
+    const before = f.slice(L, L + rows * Kp);
+    gaussianWasm(arena.memory).softmax(L, rows, Kp, lc, m, sOut, t);
+    for (let i = 0; i < rows; i++) {
+      const l = Array.from({ length: Kp }, (_, k) => f[lc + k]! - 0.5 * before[i * Kp + k]!);
+      const max = Math.max(...l);
+      const e = l.map((v) => Math.exp(v - max));
+      const sum = e.reduce((a, b) => a + b, 0);
+      const tt = e.reduce((a, v, k) => (v > 0 ? a + (v / sum) * (l[k]! - max) : a), 0);
+      expect(f[m + i]).toBe(max);
+      expect(Math.abs(f[sOut + i]! - sum)).toBeLessThanOrEqual(4e-16 * sum);
+      expect(Math.abs(f[t + i]! - tt)).toBeLessThanOrEqual(1e-15 * (1 + Math.abs(tt)));
+      for (let k = 0; k < Kp; k++) {
+        const want = e[k]! / sum;
+        const got = f[L + i * Kp + k]!;
+        if (want < 1e-300) expect(got).toBeLessThan(1e-300);
+        else expect(Math.abs(got - want)).toBeLessThanOrEqual(6e-16 * want);
+        if (k === 3 || k === 5) expect(got).toBe(0);
+      }
+    }
+  });
+
+  it('the committed module is the build of gaussian.wat', async () => {
+    const dir = new URL('../../src/fast/wasm/', import.meta.url);
+    const wat = readFileSync(new URL('gaussian.wat', dir), 'utf8');
+    expect(readFileSync(new URL('gaussian-wasm.ts', dir), 'utf8')).toBe(await wasmModuleSource('gaussian', wat));
+  });
+});
