@@ -17,6 +17,7 @@
 import type { Arena } from '../block-kernel.js';
 import { gaussianFullBlock } from '../gaussian-full-kernel.js';
 import { gaussianWasm, padded } from './gaussian.js';
+import { responsibilities } from './responsibilities.js';
 
 /** Rows per chunk: the chunk's rows, centred rows and weights stay in the L2 cache. */
 const CHUNK = 256;
@@ -139,21 +140,9 @@ export function gaussianFullWasmBlock(
       }
       for (let k = 0; k < K; k++)
         wasm.maha4(src, Math.ceil(rows / 4), D, Dp, g.u + k * Dp * Dp, g.c + k * Dp, g.L + k, Kp);
-      wasm.softmax(g.L, rows, Kp, g.lc, g.m, g.s, g.t);
-      for (let r = 0; r < rows; r++) {
-        const m = f64[g.m + r]!;
-        const s = f64[g.s + r]!;
-        if (!(s > 0) || !Number.isFinite(m)) {
-          // Impossible under every component: uniform responsibilities, as the general path.
-          for (let k = 0; k < Kp; k++) f64[g.L + r * Kp + k] = k < K ? 1 / K : 0;
-          logLik = Number.NEGATIVE_INFINITY;
-          entropy += Math.log(K);
-          continue;
-        }
-        const ls = Math.log(s);
-        logLik += m + ls;
-        entropy -= f64[g.t + r]! - ls;
-      }
+      const sums = responsibilities(f64, wasm, g, rows, K);
+      logLik += sums[0]!;
+      entropy += sums[1]!;
       if (R >= 0)
         for (let r = 0; r < rows; r++)
           for (let k = 0; k < K; k++) f64[R + (a + r - i0) * K + k] = f64[g.L + r * Kp + k]!;

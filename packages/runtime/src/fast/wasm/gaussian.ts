@@ -38,6 +38,21 @@ export interface GaussianWasm {
    * mOut[i] = m, sOut[i] = s, tOut[i] = Σ r_k (l_k − m). A column with lc = −∞ gets r = 0.
    */
   softmax(L: number, rows: number, Kp: number, lc: number, mOut: number, sOut: number, tOut: number): void;
+  /** out[r·outStride] = Σ_j ((x_rj − μ_j) p_j)² over D2 = D rounded up to 2 entries (μ, p zero-padded). */
+  mahaDiag(x: number, rows: number, D: number, D2: number, mu: number, p: number, out: number, outStride: number): void;
+  /** d = x − μ, rk = r[i·rStride]: sx += rk·d, sxx += rk·d² (D2 entries), nk[0] += Σ rk. */
+  momentsDiag(
+    x: number,
+    rows: number,
+    D: number,
+    D2: number,
+    mu: number,
+    r: number,
+    rStride: number,
+    sx: number,
+    sxx: number,
+    nk: number,
+  ): void;
 }
 
 /** D rounded up to a multiple of 4 (the padded row length of U, c, S and w). */
@@ -56,6 +71,8 @@ export function gaussianWasm(memory: WebAssembly.Memory): GaussianWasm {
   const scatter = exports.scatter as (...args: number[]) => void;
   const weight = exports.weight as (...args: number[]) => void;
   const softmax = exports.softmax as (...args: number[]) => void;
+  const mahaDiag = exports.mahaDiag as (...args: number[]) => void;
+  const momentsDiag = exports.momentsDiag as (...args: number[]) => void;
   bound = {
     maha4: (x, groups, D, Dp, u, c, out, outStride) =>
       maha4(8 * x, groups, D, Dp, 8 * u, 8 * c, 8 * out, 8 * outStride),
@@ -63,6 +80,10 @@ export function gaussianWasm(memory: WebAssembly.Memory): GaussianWasm {
     weight: (x, rows, D, Dp, mu, r, rStride, d, w, sx, nk) =>
       weight(8 * x, rows, D, Dp, 8 * mu, 8 * r, rStride, 8 * d, 8 * w, 8 * sx, 8 * nk),
     softmax: (L, rows, Kp, lc, mOut, sOut, tOut) => softmax(8 * L, rows, Kp, 8 * lc, 8 * mOut, 8 * sOut, 8 * tOut),
+    mahaDiag: (x, rows, D, D2, mu, p, out, outStride) =>
+      mahaDiag(8 * x, rows, D, D2, 8 * mu, 8 * p, 8 * out, 8 * outStride),
+    momentsDiag: (x, rows, D, D2, mu, r, rStride, sx, sxx, nk) =>
+      momentsDiag(8 * x, rows, D, D2, 8 * mu, 8 * r, rStride, 8 * sx, 8 * sxx, 8 * nk),
   };
   instances.set(memory, bound);
   return bound;
