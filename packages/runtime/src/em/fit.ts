@@ -5,6 +5,8 @@
  * initialisation, skipped by the M-step and not counted as free.
  */
 import type { BoundData } from '../data/bind-data.js';
+import { fitFast } from '../fast/fit-fast.js';
+import { specialiseMixture } from '../fast/specialise.js';
 import { resetNumericParams } from '../numeric/numeric-m-step.js';
 import { countParams } from './criteria.js';
 import { type EmHooks, type EmOptions, runEm } from './em-driver.js';
@@ -38,6 +40,12 @@ export interface EmFitOptions extends EmOptions {
    * se/fit-standard-errors.ts). Costs O(m²) objective evaluations for m free values.
    */
   readonly standardErrors?: boolean;
+  /** Return the responsibilities (default true); false leaves `posteriors.responsibilities` empty. */
+  readonly posteriors?: boolean;
+  /** Threads of the fast executor's E-step (default 1). */
+  readonly threads?: number;
+  /** false: always the general mixture executor, never the fast one (fast/specialise.ts). */
+  readonly specialise?: boolean;
 }
 
 /** Responsibilities per item and joint latent state, at the returned params. */
@@ -61,7 +69,7 @@ export interface ProgramFit {
   readonly posteriors: Posteriors;
 }
 
-function flatValues(program: FitProgram, given: Readonly<Record<string, ParamValue>>, what: string) {
+export function flatValues(program: FitProgram, given: Readonly<Record<string, ParamValue>>, what: string) {
   const values: Record<string, Float64Array> = {};
   for (const [name, v] of Object.entries(given)) {
     if (!program.params.some((p) => p.name === name))
@@ -113,6 +121,8 @@ export function stateNames(mix: Mixture): string[] {
 
 /** Fits and returns the result with the responsibilities (soft, whatever the variant) at its params. */
 export function fitWithPosteriors(program: FitProgram, data: BoundData, options: EmFitOptions = {}): ProgramFit {
+  const fast = specialiseMixture(program, data, options);
+  if (fast) return fitFast(fast, data, options);
   const mix = prepareMixture(program, data);
   const { best } = runEm(mixtureHooks(mix, options), options);
   const free = mix.params.filter((p) => options.fixed?.[p.spec.name] === undefined);
@@ -127,7 +137,7 @@ export function fitWithPosteriors(program: FitProgram, data: BoundData, options:
     nObs: mix.n,
     entropy: soft.stats.entropy,
   });
-  const responsibilities = Array.from({ length: mix.n }, (_, i) =>
+  const responsibilities = Array.from({ length: options.posteriors === false ? 0 : mix.n }, (_, i) =>
     Array.from(mix.resp.subarray(i * mix.S, (i + 1) * mix.S)),
   );
   return {

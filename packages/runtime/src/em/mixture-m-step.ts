@@ -300,7 +300,7 @@ interface ScaleUpdate {
 }
 
 /** Pivots of the elimination of a symmetric PSD matrix: the conditional variances, in order. */
-function pivots(cov: Float64Array, d: number): number[] {
+export function pivots(cov: Float64Array, d: number): number[] {
   const a = cov.slice();
   const out: number[] = [];
   for (let k = 0; k < d; k++) {
@@ -316,7 +316,7 @@ function pivots(cov: Float64Array, d: number): number[] {
 }
 
 /** What a scale with these variances (before regCovar) collapsed onto, if anything. */
-function describeCollapse(variances: readonly number[], singular: boolean, regCovar: number): string | undefined {
+export function describeCollapse(variances: readonly number[], singular: boolean, regCovar: number): string | undefined {
   const flat = variances.map((v, j) => (v <= regCovar ? j : -1)).filter((j) => j >= 0);
   if (flat.length === variances.length) return 'collapsed onto a single point (zero variance)';
   if (flat.length > 0)

@@ -103,7 +103,7 @@ export interface Unconstrained {
 }
 
 /** The bijection for the mixture's free params; `fixed` params are copied back as given. */
-export function makeUnconstrained(mix: Mixture, fixed: ParamValues): Unconstrained {
+export function makeUnconstrained(mix: Pick<Mixture, 'params'>, fixed: ParamValues): Unconstrained {
   const free = mix.params.filter((p) => fixed[p.spec.name] === undefined);
   const layout = free.map((p) => ({
     p,

@@ -1,0 +1,233 @@
+/**
+ * The closed-form M-step of the fast executor, from the summed block statistics (Σ r, Σ r d,
+ * Σ r d dᵀ or Σ r d², counts) instead of per-item arrays. It follows the general M-step
+ * (em/mixture-m-step.ts) step for step: weights, then the location, then the scale with the new
+ * location (ECM order); an empty component's location re-seeded from a random item once per run
+ * (the same draw, message and `ctx.perturb`), its scale then pooled over all items; regCovar
+ * added to variances and covariance diagonals; the same collapse and non-finite warnings.
+ */
+import type { EmStepContext } from '../em/em-driver.js';
+import { describeCollapse, pivots } from '../em/mixture-m-step.js';
+import { closedFormUpdates } from '../mstep/index.js';
+import type { FastMixture } from './fast-mixture.js';
+
+/** What one E-step leaves for the M-step: the summed statistics and the centres d was taken at. */
+export interface FastStats {
+  /** The param values the E-step ran at (the M-step keeps fixed ones). */
+  readonly values: Readonly<Record<string, Float64Array>>;
+  readonly totals: Float64Array;
+  /** The location values of the E-step (Gaussian d = x − centre). */
+  readonly centres: Float64Array;
+  readonly logLik: number;
+  readonly logPrior: number;
+  readonly entropy: number;
+}
+
+export interface FastMStepOptions {
+  readonly regCovar: number;
+  readonly fixed: ReadonlySet<string>;
+}
+
+/** A total weight below this is an empty element (as em/mixture-m-step.ts). */
+const EMPTY = 1e-12;
+
+const isFiniteAll = (v: Float64Array) => v.every(Number.isFinite);
+
+/** Global moments Σ_i (x_i − g)(x_i − g)ᵀ with g the data mean, computed once when an empty scale needs them. */
+const momentsCache = new WeakMap<FastMixture, { mean: Float64Array; scatter: Float64Array }>();
+
+function globalMoments(fm: FastMixture) {
+  const cached = momentsCache.get(fm);
+  if (cached) return cached;
+  const { n, d, x } = fm.spec;
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += x[i * d + j]!;
+  for (let j = 0; j < d; j++) mean[j]! /= n;
+  const scatter = new Float64Array(d * d);
+  const r = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) r[j] = x[i * d + j]! - mean[j]!;
+    for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) scatter[a * d + b]! += r[a]! * r[b]!;
+  }
+  const out = { mean, scatter };
+  momentsCache.set(fm, out);
+  return out;
+}
+
+/** Σ_i (x_i − μ)(x_i − μ)ᵀ / n over all items: the pooled scatter an empty component's scale gets. */
+function pooledScatter(fm: FastMixture, mu: Float64Array): Float64Array {
+  const { mean, scatter } = globalMoments(fm);
+  const d = fm.spec.d;
+  const n = fm.spec.n;
+  const out = new Float64Array(d * d);
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b < d; b++) out[a * d + b] = scatter[a * d + b]! / n + (mean[a]! - mu[a]!) * (mean[b]! - mu[b]!);
+  }
+  return out;
+}
+
+function firstTime(ctx: EmStepContext, key: string): boolean {
+  return ctx.once ? ctx.once(key) : true;
+}
+
+/** `component 2 of 'mu'` or `'Sigma'`, and the size to lower (as the general path words them). */
+function whoAndSize(fm: FastMixture, name: string, e: number, selected: boolean) {
+  return {
+    who: selected ? `component ${e} of '${name}'` : `'${name}'`,
+    size: selected && fm.spec.statesName !== undefined ? fm.spec.statesName : 'the number of components',
+  };
+}
+
+function notFinite(ctx: EmStepContext, name: string, e: number): void {
+  ctx.warn(
+    `iteration ${ctx.iteration}: the update of element ${e} of '${name}' is not finite; kept its previous value (raise regCovar or lower the number of components)`,
+  );
+}
+
+/** The new param values from the statistics; `current` are the values the E-step ran at. */
+export function mStepFast(
+  fm: FastMixture,
+  stats: FastStats,
+  current: Readonly<Record<string, Float64Array>>,
+  ctx: EmStepContext,
+  options: FastMStepOptions,
+): Record<string, Float64Array> {
+  const { spec } = fm;
+  const { n, d, k, c, x } = spec;
+  const t = stats.totals;
+  const header = 2;
+  const stride = fm.statStride;
+  const out: Record<string, Float64Array> = {};
+  for (const [name, v] of Object.entries(current)) out[name] = v.slice();
+  const count = (j: number) => t[header + j]!;
+  const statsOf = (j: number) => header + k + j * stride;
+  // Weights: the expected counts normalised (or their Dirichlet MAP).
+  if (!options.fixed.has(spec.weights.name)) {
+    const counts = Array.from({ length: k }, (_, j) => count(j));
+    const value = Float64Array.from(
+      spec.alpha
+        ? closedFormUpdates['dirichlet-map']({ counts, alpha: Array.from(spec.alpha) })
+        : closedFormUpdates['categorical-probabilities']({ counts }),
+    );
+    if (isFiniteAll(value)) out[spec.weights.name] = value;
+    else notFinite(ctx, spec.weights.name, 0);
+  }
+  // Location: means, rates, probabilities (per coordinate, or pooled over them).
+  const loc = spec.location;
+  const size = spec.family === 'categorical' ? c : spec.pooled ? 1 : d;
+  if (!options.fixed.has(loc.name)) {
+    const values = out[loc.name]!;
+    const gaussian = spec.family.startsWith('gaussian');
+    for (let e = 0; e < k; e++) {
+      const w = count(e);
+      const s = statsOf(e);
+      const value = new Float64Array(size);
+      if (spec.family === 'categorical') {
+        let sum = 0;
+        for (let m = 0; m < c; m++) sum += t[s + m]!;
+        for (let m = 0; m < c; m++) value[m] = t[s + m]! / sum;
+      } else if (w < EMPTY) {
+        if (!firstTime(ctx, `empty:${loc.name}:${e}`)) continue;
+        const item = ctx.rng.uniformInt(n);
+        if (spec.pooled) {
+          let sum = 0;
+          for (let j = 0; j < d; j++) sum += x[item * d + j]!;
+          value[0] = sum / d;
+        } else value.set(x.subarray(item * d, (item + 1) * d));
+        const { who, size: lower } = whoAndSize(fm, loc.name, e, true);
+        ctx.perturb(
+          `iteration ${ctx.iteration}: ${who} is empty (no item has weight on it): re-seeded from item ${item}; lower ${lower}, or use more restarts`,
+        );
+      } else if (gaussian) {
+        for (let j = 0; j < d; j++) value[j] = stats.centres[e * d + j]! + t[s + j]! / w;
+      } else if (spec.pooled) {
+        let sum = 0;
+        for (let j = 0; j < d; j++) sum += t[s + j]!;
+        value[0] = sum / (d * w);
+      } else {
+        for (let j = 0; j < d; j++) value[j] = t[s + j]! / w;
+      }
+      if (isFiniteAll(value)) values.set(value, e * size);
+      else notFinite(ctx, loc.name, e);
+    }
+  }
+  const scale = spec.scale;
+  if (!scale || options.fixed.has(scale.name)) return out;
+  // Scale, with the new location: Σ r (d − δ)(d − δ)ᵀ / Σ r where δ = new mean − centre.
+  const mu = out[loc.name]!;
+  const values = out[scale.name]!;
+  const tied = spec.family === 'gaussian-tied';
+  const full = tied || spec.family === 'gaussian-full';
+  const elements = tied ? 1 : k;
+  const reg = options.regCovar;
+  for (let e = 0; e < elements; e++) {
+    const members = tied ? Array.from({ length: k }, (_, j) => j) : [e];
+    const weight = members.reduce((a, j) => a + count(j), 0);
+    const empty = weight < EMPTY;
+    let value: Float64Array;
+    let collapse: string | undefined;
+    if (full) {
+      const cov = empty ? pooledScatter(fm, mu.subarray(e * d, (e + 1) * d)) : new Float64Array(d * d);
+      if (!empty) {
+        for (const j of members) {
+          const s = statsOf(j);
+          const wj = count(j);
+          let q = s + d;
+          for (let a = 0; a < d; a++) {
+            const aa = t[s + a]! / (wj > 0 ? wj : 1);
+            const ea = mu[j * d + a]! - stats.centres[j * d + a]!;
+            for (let b = a; b < d; b++) {
+              const ab = t[s + b]! / (wj > 0 ? wj : 1);
+              const eb = mu[j * d + b]! - stats.centres[j * d + b]!;
+              cov[a * d + b]! += t[q++]! - wj * (aa * eb + ea * ab - ea * eb);
+            }
+          }
+        }
+        for (let a = 0; a < d; a++) {
+          for (let b = a; b < d; b++) {
+            const v = cov[a * d + b]! / weight;
+            cov[a * d + b] = v;
+            cov[b * d + a] = v;
+          }
+        }
+      }
+      const variances = Array.from({ length: d }, (_, j) => cov[j * d + j]!);
+      const singular = pivots(cov, d).some((v) => !(v > reg));
+      for (let j = 0; j < d; j++) cov[j * d + j]! += reg;
+      value = cov;
+      collapse = describeCollapse(variances, singular, reg);
+    } else {
+      const squares = new Float64Array(d);
+      if (empty) {
+        const pooled = pooledScatter(fm, mu.subarray(e * d, (e + 1) * d));
+        for (let j = 0; j < d; j++) squares[j] = pooled[j * d + j]!;
+      } else {
+        const s = statsOf(e);
+        for (let j = 0; j < d; j++) {
+          const a = t[s + j]! / weight;
+          const dj = mu[e * d + j]! - stats.centres[e * d + j]!;
+          squares[j] = t[s + d + j]! / weight - 2 * dj * a + dj * dj;
+        }
+      }
+      const sds =
+        spec.family === 'gaussian-diag' && d > 1
+          ? Array.from(squares, (q) => Math.sqrt(q))
+          : [Math.sqrt(squares.reduce((a, b) => a + b, 0) / d)];
+      value = Float64Array.from(sds, (v) => Math.sqrt(v * v + reg));
+      collapse = describeCollapse(
+        sds.map((v) => v * v),
+        false,
+        reg,
+      );
+    }
+    if (collapse && !empty && ctx.iteration > 0 && firstTime(ctx, `collapse:${scale.name}:${e}`)) {
+      const { who, size: lower } = whoAndSize(fm, scale.name, e, !tied);
+      ctx.warn(
+        `iteration ${ctx.iteration}: ${who} ${collapse}; only regCovar = ${reg} keeps it positive definite, so the likelihood there is as large as regCovar lets it be: raise regCovar, or lower ${lower}`,
+      );
+    }
+    if (isFiniteAll(value)) values.set(value, e * value.length);
+    else notFinite(ctx, scale.name, e);
+  }
+  return out;
+}
