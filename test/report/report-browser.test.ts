@@ -1,7 +1,9 @@
 /**
  * The fit report in a real browser: a GMM (Old Faithful), an HMM (the dishonest casino) and a
  * factor analysis — and, for the other mixture plots, a 4-D GMM (Iris, drawn on principal
- * components), a gamma mixture and a Poisson mixture (histograms with the fitted density) — are fitted, their reports rendered and opened from disk in headless Chromium
+ * components), a gamma mixture and a Poisson mixture (histograms with the fitted density), and
+ * the discrete models — a categorical mixture (ABO blood groups), LDA (topic–word bars, top
+ * words) and the Poisson–lognormal (counts with the fitted pmf) — are fitted, their reports rendered and opened from disk in headless Chromium
  * (Debian `chromium` driven by playwright-core) with every network request refused. Each plot
  * the model calls for must be drawn with its marks present, with no console error or warning
  * and no page error; a screenshot of each report (the whole page for the GMM, HMM and FA, the
@@ -72,6 +74,30 @@ const expectations: readonly Expectation[] = [
     seeds: [1],
     handMade: noFallback,
     fitted: ['mixture-density', 'trace'],
+    fallback: [],
+    screenshot: 'plots',
+  },
+  {
+    example: 'abo-blood-groups',
+    seeds: [1],
+    handMade: noFallback,
+    fitted: ['mixture-density', 'trace'],
+    fallback: [],
+    screenshot: 'plots',
+  },
+  {
+    example: 'lda',
+    seeds: [1],
+    handMade: noFallback,
+    fitted: ['category-probabilities', 'top-words', 'trace'],
+    fallback: [],
+    screenshot: 'plots',
+  },
+  {
+    example: 'poisson-lognormal',
+    seeds: [1],
+    handMade: noFallback,
+    fitted: ['count-pmf', 'trace'],
     fallback: [],
     screenshot: 'plots',
   },

@@ -129,9 +129,9 @@ describe('choosePlots', () => {
     }
   });
 
-  it('draws only the trace when no model plot applies (a multinomial model without vector data)', () => {
+  it('draws the category shares with the fitted probabilities for categorical data (ABO blood groups)', () => {
     const abo = reportCase('abo-blood-groups', [1], noFallback);
-    expect(choosePlots(abo.input).plots.map((p) => p.kind)).toEqual(['trace']);
+    expect(choosePlots(abo.input).plots.map((p) => p.kind)).toEqual(['mixture-density', 'trace']);
   });
 });
 

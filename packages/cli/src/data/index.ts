@@ -2,6 +2,7 @@
 export * from './columns.js';
 export * from './data-diagnostics.js';
 export type * from './data-reader.js';
+export { cannotReadData, openDataSource, StreamedSource } from './data-source.js';
 export * from './json-text.js';
 export * from './load-data.js';
 export { type CsvReadOptions, parseCell, readCsvData, sequenceColumn } from './read-csv.js';

@@ -2,11 +2,16 @@
  * Which plots fit the model, decided from the plan's E-step strategies, the params and the data
  * shape: always the objective trace; for a chain (forward–backward) the state sequence and the
  * transition / emission heatmaps; for a linear-Gaussian latent the loadings and factor scores
- * (a factor model) or the observation matrix and the smoothed state (a state-space chain); otherwise the mixture plots (scatter with ellipses for vector data, histogram with
- * the fitted density for scalar data). Each builder returns nothing when its inputs are not there;
+ * (a factor model) or the observation matrix and the smoothed state (a state-space chain); for
+ * mean-field LDA the topic–word distributions and top words; for the variational
+ * Poisson–lognormal the count frequencies with the fitted pmf; otherwise the mixture plots
+ * (scatter with ellipses for vector data, histogram with the fitted density or pmf for scalar
+ * data, observed category shares against the fitted ones, grouped bars of per-component
+ * probability tables). Each builder returns nothing when its inputs are not there;
  * one that throws is reported in the page instead of losing the whole report.
  */
 import { chainMatrixPlots, stateSequencePlot } from './chain-plots.js';
+import { categoryProbabilityPlots, poissonLognormalPlot, topWordsPlot } from './discrete-plots.js';
 import { factorScoresPlot, loadingsPlots, smoothedStatePlot } from './factor-plots.js';
 import { mixtureDensityPlot } from './mixture-density.js';
 import { mixtureScatterPlot } from './mixture-scatter.js';
@@ -29,10 +34,18 @@ function buildersFor(input: ReportInput): readonly [string, PlotBuilder][] {
           ['loadings', loadingsPlots],
           ['factor scores', factorScoresPlot],
         ]
-      : [
-          ['scatter with components', mixtureScatterPlot],
-          ['histogram with density', mixtureDensityPlot],
-        ];
+      : strategies.has('mean-field')
+        ? [
+            ['topic–word distributions', categoryProbabilityPlots],
+            ['top words', topWordsPlot],
+          ]
+        : strategies.has('variational')
+          ? [['count frequencies with pmf', poissonLognormalPlot]]
+          : [
+              ['scatter with components', mixtureScatterPlot],
+              ['histogram with density', mixtureDensityPlot],
+              ['probabilities per component', categoryProbabilityPlots],
+            ];
   return [...model, ['objective trace', tracePlot]];
 }
 

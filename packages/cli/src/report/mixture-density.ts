@@ -4,7 +4,9 @@
  * evaluated by the mixture executor itself — the program is bound to a grid of x values in place
  * of the data and one E-step gives log p(x) per grid point (`itemLogLik`) and the component
  * shares (the responsibilities) — so it holds for every family and parameterisation the
- * runtime fits, and is the density EM maximised. Counts get bars per value and the fitted pmf.
+ * runtime fits, and is the density EM maximised. Counts and categories get bars per value and
+ * the fitted pmf. A model with covariates (a regression mixture) shows the density of an item
+ * drawn from the data: p(x | covariates) averaged over the items' covariates.
  */
 import {
   type BoundData,
@@ -12,6 +14,7 @@ import {
   eStepMixture,
   type FitProgram,
   flattenValue,
+  type NumericExpr,
   type ParamValue,
   prepareMixture,
 } from '@emforge/runtime';
@@ -30,21 +33,61 @@ export interface MixtureDensity {
   readonly states: number;
 }
 
-/** The one data variable observed per item, when every factor reads only it (and latents). */
-function onlyItemVariable(program: FitProgram): string | undefined {
+/** Every data variable read at the item, anywhere: children, arguments, inside expressions. */
+function itemVariables(program: FitProgram): Set<string> {
   const names = new Set<string>();
+  const visit = (e: NumericExpr): void => {
+    switch (e.kind) {
+      case 'data':
+        if (e.atItem) names.add(e.name);
+        return;
+      case 'unary':
+      case 'sum':
+      case 'softmax':
+        visit(e.operand);
+        return;
+      case 'binary':
+      case 'dot':
+        visit(e.left);
+        visit(e.right);
+        return;
+      case 'vector':
+        for (const x of e.elements) visit(x);
+        return;
+      default:
+        return;
+    }
+  };
   for (const f of program.factors) {
     for (const source of [f.child, ...f.args.map((a) => a.source)]) {
       if (source.kind === 'data' && source.atItem) names.add(source.name);
+      if (source.kind === 'expression') visit(source.expr);
     }
   }
-  return names.size === 1 ? [...names][0] : undefined;
+  return names;
 }
+
+/**
+ * The one data variable observed per item (the child of the observations), and the other item
+ * variables (covariates: a design row `X[n]`, trials `n[i]`, …), when there is exactly one child.
+ */
+function observedVariable(program: FitProgram): { name: string; covariates: string[] } | undefined {
+  const children = new Set<string>();
+  for (const f of program.factors) if (f.child.kind === 'data' && f.child.atItem) children.add(f.child.name);
+  if (children.size !== 1) return undefined;
+  const name = [...children][0]!;
+  return { name, covariates: [...itemVariables(program)].filter((v) => v !== name) };
+}
+
+/** Items whose covariates the density averages over: all of them up to this many, else evenly spaced. */
+const covariateItems = 200;
 
 /**
  * The fitted marginal density of one item's value at `grid` (and its share per joint latent
  * state), by binding the program to the grid; undefined when the program is not a mixture of
- * one scalar variable.
+ * one scalar variable. With covariates the density of an item drawn from the data set is the
+ * average over items of p(x | covariates of the item), computed over up to `covariateItems`
+ * evenly spaced items: the program is bound to every (grid point, item) pair.
  */
 export function mixtureDensity(
   program: FitProgram,
@@ -52,30 +95,45 @@ export function mixtureDensity(
   params: Readonly<Record<string, ParamValue>>,
   grid: Float64Array,
 ): MixtureDensity | undefined {
-  const name = onlyItemVariable(program);
-  const v = name === undefined ? undefined : data.variables[name];
-  if (!v || !scalarValues(v) || typeof program.plate.size !== 'string') return undefined;
-  const gridVariable: BoundVariable = {
+  const observed = observedVariable(program);
+  const v = observed === undefined ? undefined : data.variables[observed.name];
+  if (!observed || !v || !scalarValues(v) || typeof program.plate.size !== 'string') return undefined;
+  const n = data.sizes[program.plate.size] ?? 0;
+  const covariates = observed.covariates.map((name) => data.variables[name]);
+  if (covariates.some((c) => !c || c.offsets || c.missing)) return undefined;
+  const m = covariates.length === 0 ? 1 : Math.min(n, covariateItems);
+  const items = Array.from({ length: m }, (_, j) => Math.floor((j * n) / m));
+  const G = grid.length;
+  const variables: Record<string, BoundVariable> = { ...data.variables };
+  variables[v.name] = {
     name: v.name,
     schema: v.schema,
-    shape: [grid.length],
-    values: grid,
+    shape: [G * m],
+    values: Float64Array.from({ length: G * m }, (_, i) => grid[Math.floor(i / m)]!),
     itemSize: 1,
   };
-  const gridData: BoundData = {
-    ...data,
-    sizes: { ...data.sizes, [program.plate.size]: grid.length },
-    variables: { ...data.variables, [v.name]: gridVariable },
-  };
+  for (const c of covariates) {
+    const size = c!.itemSize;
+    const values = new Float64Array(G * m * size);
+    for (let i = 0; i < G * m; i++)
+      values.set(c!.values.subarray(items[i % m]! * size, (items[i % m]! + 1) * size), i * size);
+    variables[c!.name] = { ...c!, shape: [G * m, ...c!.shape.slice(1)], values };
+  }
+  const gridData: BoundData = { ...data, sizes: { ...data.sizes, [program.plate.size]: G * m }, variables };
   const mix = prepareMixture(program, gridData);
   const values = Object.fromEntries(
     program.params.map((p) => [p.name, Float64Array.from(flattenValue(params[p.name] ?? []))]),
   );
   eStepMixture(mix, values);
-  const total = mix.itemLogLik.map(Math.exp);
-  const components = new Float64Array(grid.length * mix.S);
-  for (let g = 0; g < grid.length; g++) {
-    for (let s = 0; s < mix.S; s++) components[g * mix.S + s] = mix.resp[g * mix.S + s]! * total[g]!;
+  const total = new Float64Array(G);
+  const components = new Float64Array(G * mix.S);
+  for (let g = 0; g < G; g++) {
+    for (let j = 0; j < m; j++) {
+      const i = g * m + j;
+      const p = Math.exp(mix.itemLogLik[i]!) / m;
+      total[g]! += p;
+      for (let s = 0; s < mix.S; s++) components[g * mix.S + s]! += mix.resp[i * mix.S + s]! * p;
+    }
   }
   return { grid, total, components, states: mix.S };
 }
@@ -92,21 +150,28 @@ function histogram(values: readonly number[], lo: number, hi: number) {
 export function mixtureDensityPlot(input: ReportInput): ReportPlot | undefined {
   const program = input.program;
   if (program.kind !== undefined && program.kind !== 'mixture') return undefined;
-  const name = onlyItemVariable(program);
+  const name = observedVariable(program)?.name;
   const v = name === undefined ? undefined : input.data.variables[name];
   const raw = v ? scalarValues(v) : undefined;
   if (!v || !raw) return undefined;
   const observed = Array.from(raw).filter(Number.isFinite);
   if (observed.length === 0) return undefined;
   const element = v.schema.element;
-  const discrete = element === 'count';
+  const discrete = element === 'count' || element === 'cat';
+  const k = v.schema.categories;
+  const categories = typeof k === 'number' ? k : k === undefined ? undefined : input.data.sizes[k];
+  if (element === 'cat' && categories === undefined) return undefined;
   if (!discrete && element !== 'real' && element !== 'positive' && element !== 'prob') return undefined;
   let min = observed.reduce((a, b) => Math.min(a, b));
   let max = observed.reduce((a, b) => Math.max(a, b));
   let grid: Float64Array;
   let bars: { lo: number; hi: number; height: number }[];
   if (discrete) {
-    max = Math.min(max + Math.max(2, Math.ceil(0.1 * max)), min + 2000);
+    if (categories !== undefined) {
+      // Every category, observed or not.
+      min = 0;
+      max = categories - 1;
+    } else max = Math.min(max + Math.max(2, Math.ceil(0.1 * max)), min + 2000);
     grid = Float64Array.from({ length: max - min + 1 }, (_, i) => min + i);
     const counts = new Map<number, number>();
     for (const x of observed) counts.set(x, (counts.get(x) ?? 0) + 1);

@@ -43,7 +43,10 @@ export type PlotKind =
   | 'transition-matrix'
   | 'emission-matrix'
   | 'loadings'
-  | 'factor-scores';
+  | 'factor-scores'
+  | 'category-probabilities'
+  | 'top-words'
+  | 'count-pmf';
 
 export interface ReportPlot {
   readonly kind: PlotKind;
