@@ -6,13 +6,14 @@
  * are reported here (a keyword used as a name, a missing comma, `x[N, D]`, Stan's loop header),
  * as are a call of something that is not a name and a missing `model` header.
  */
-import { type CstNode, type IToken, tokenMatcher } from 'chevrotain';
+import type { CstNode, IToken } from 'chevrotain';
 import { AstFactory } from '../ast/make.js';
 import type { Expr, Identifier, Item, Model, SizeItem, TypeExpr, VarRole } from '../ast/nodes.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/message.js';
 import { syntaxMessages } from '../diagnostics/messages-syntax.js';
 import type { SourceFile, Span } from '../diagnostics/span.js';
+import { tokenMatcher } from './chevrotain.js';
 import { type CstElement, childNode, childrenOf, childToken, extentOf, isReal, isToken } from './cst-access.js';
 import { describeToken, tokenEnd } from './token-text.js';
 import { Keyword, Separator } from './tokens.js';

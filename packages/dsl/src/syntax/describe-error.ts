@@ -5,11 +5,12 @@
  * the end of the file, an unclosed bracket with where it was opened, a missing `~`, two items
  * on one line, a second model, … Tokens are named by their text.
  */
-import { EOF, type IRecognitionException, type IToken, type TokenType, tokenMatcher } from 'chevrotain';
+import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
 import type { Diagnostic, RelatedInfo } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/message.js';
 import { type SyntaxContext, syntaxMessages } from '../diagnostics/messages-syntax.js';
 import type { SourceFile, Span } from '../diagnostics/span.js';
+import { EOF, tokenMatcher } from './chevrotain.js';
 import { decodeProblem } from './parser.js';
 import { describeToken, describeTokenType, tokenEnd } from './token-text.js';
 import {

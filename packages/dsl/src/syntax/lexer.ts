@@ -4,11 +4,12 @@
  * tokens; the ones that cannot end an item (after `,`, `(`, an operator, … or before `)`,
  * `{`, `+`, …) are dropped here, which lets long expressions continue on the next line.
  */
-import { createTokenInstance, type IToken, Lexer, type TokenType, tokenMatcher } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/message.js';
 import { syntaxMessages } from '../diagnostics/messages-syntax.js';
 import type { SourceFile } from '../diagnostics/span.js';
+import { createTokenInstance, Lexer, tokenMatcher } from './chevrotain.js';
 import {
   allTokens,
   BadDecimal,

@@ -4,11 +4,12 @@
  * item with hundreds of operators. The token vector is cut where a limit is passed, and one
  * diagnostic says why; no real model comes near either limit.
  */
-import { type IToken, tokenMatcher } from 'chevrotain';
+import type { IToken } from 'chevrotain';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/message.js';
 import { syntaxMessages } from '../diagnostics/messages-syntax.js';
 import type { SourceFile } from '../diagnostics/span.js';
+import { tokenMatcher } from './chevrotain.js';
 import { tokenEnd } from './token-text.js';
 import { AddOp, Caret, LBracket, LCurly, LParen, MulOp, RBracket, RCurly, RParen, Separator } from './tokens.js';
 

@@ -3,13 +3,14 @@
  * lexer.ts → nesting-limit.ts → parser.ts → cst-to-ast.ts, with describe-error.ts naming the
  * parser's errors. The parser instance is built once, when parser.ts loads.
  */
-import { createTokenInstance, EOF, type IToken } from 'chevrotain';
+import type { IToken } from 'chevrotain';
 import { AstFactory } from '../ast/make.js';
 import type { Model } from '../ast/nodes.js';
 import { compareDiagnostics, type Diagnostic, type PhaseResult } from '../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../diagnostics/message.js';
 import { syntaxMessages } from '../diagnostics/messages-syntax.js';
 import type { SourceFile } from '../diagnostics/span.js';
+import { createTokenInstance, EOF } from './chevrotain.js';
 import { cstToAst } from './cst-to-ast.js';
 import { describeParseErrors, missingSeparators } from './describe-error.js';
 import { tokenize } from './lexer.js';

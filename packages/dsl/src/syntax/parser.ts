@@ -29,16 +29,8 @@
  * `size[n] ~ …`), a missing comma in a list (`F(a b)`), two dimensions in one bracket
  * (`x[N, D]`), and Stan's loop header (`for (n in 1:N)`).
  */
-import {
-  type CstNode,
-  CstParser,
-  EOF,
-  type IParserErrorMessageProvider,
-  type IRecognitionException,
-  type IToken,
-  type TokenType,
-  tokenMatcher,
-} from 'chevrotain';
+import type { CstNode, IParserErrorMessageProvider, IRecognitionException, IToken, TokenType } from 'chevrotain';
+import { CstParser, EOF, tokenMatcher } from './chevrotain.js';
 import {
   AddOp,
   allTokens,
@@ -122,12 +114,18 @@ const nameFollow = [
 const varNameFollow = [LBracket, Colon];
 
 class ModelParser extends CstParser {
-  constructor() {
+  /**
+   * @param validate run chevrotain's grammar validations (ambiguities, left recursion): a third
+   * of the start-up cost, so the shared instance skips them and `grammarProblems` (run by the
+   * test suite) checks the grammar once with them on.
+   */
+  constructor(validate = false) {
     super(allTokens, {
       recoveryEnabled: true,
       nodeLocationTracking: 'onlyOffset',
       errorMessageProvider: problemProvider,
       maxLookahead: 2,
+      skipValidations: !validate,
     });
     this.performSelfAnalysis();
   }
@@ -386,6 +384,15 @@ class ModelParser extends CstParser {
 
 /** The one parser instance; `performSelfAnalysis` runs once, when this module loads. */
 const parser = new ModelParser();
+
+/** The grammar's definition problems found by chevrotain's validations (none: it is sound). */
+export function grammarProblems(): string[] {
+  try {
+    return new ModelParser(true).definitionErrors.map((e) => e.message);
+  } catch (e) {
+    return [e instanceof Error ? e.message : String(e)];
+  }
+}
 
 export interface ParseOutput {
   readonly cst: CstNode;

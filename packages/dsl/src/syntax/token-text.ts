@@ -1,5 +1,6 @@
 /** How tokens are named in messages (by their text, never by token-type names) and where they end. */
-import { EOF, type IToken, type TokenType, tokenMatcher } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
+import { EOF, tokenMatcher } from './chevrotain.js';
 import { NewLine, Semicolon } from './tokens.js';
 
 /** Offset one past the token's last character. */

@@ -4,7 +4,8 @@
  * directly by letters (`2x`, `1e`) lexes as one `BadNumber` so it can be reported as such.
  * Type, distribution and function names are plain identifiers, never keywords.
  */
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 
 // ---------------------------------------------------------------- trivia
 
