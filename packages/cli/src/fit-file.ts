@@ -36,13 +36,12 @@ import {
   writeCheckpoint,
 } from './checkpoint-file.js';
 import type { CliIo } from './cli-io.js';
-import { type ColumnMap, dataFormatOf, loadData } from './data/index.js';
+import { type ColumnMap, dataFormatOf, loadData, openDataSource } from './data/index.js';
 import { ExitCode } from './exit-codes.js';
 import { defaultCheckpointEvery, type FitOptions, initMethods, makeEmFitOptions } from './fit-options.js';
 import { errorMessage, reportInternalError } from './internal-error.js';
 import { loadProgram, reportDiagnostics, writeAtomically } from './load-program.js';
 import { makeProgress } from './progress.js';
-import { readSource } from './read-source.js';
 import type { RestartTrace } from './report/report-input.js';
 import { writeReport } from './report/write-report.js';
 
@@ -60,6 +59,8 @@ export interface FitCliOptions {
   readonly variant?: EmVariant;
   readonly accelerate?: Accelerator;
   readonly regCovar?: number;
+  /** `--threads`: threads of the E-step. */
+  readonly threads?: number;
   readonly posteriors?: string;
   /** Standard errors from the observed information in the result (`--se`). */
   readonly se?: boolean;
@@ -197,7 +198,7 @@ export function fitFile(path: string, options: FitCliOptions, io: CliIo): number
     const loaded = loadProgram(path, io);
     if (!loaded) return ExitCode.userError;
     const { source, outcome, program } = loaded;
-    const dataFile = readSource(options.data, io);
+    const dataFile = openDataSource(options.data, io);
     if ('diagnostic' in dataFile) {
       reportDiagnostics(io, [dataFile.diagnostic], []);
       return ExitCode.userError;
@@ -223,6 +224,7 @@ export function fitFile(path: string, options: FitCliOptions, io: CliIo): number
       ...(options.variant ? { variant: options.variant } : {}),
       ...(options.accelerate ? { accelerate: options.accelerate } : {}),
       ...(options.regCovar !== undefined ? { regCovar: options.regCovar } : {}),
+      ...(options.threads !== undefined ? { threads: options.threads } : {}),
     };
     const em = makeEmFitOptions(program, data.value.sizes, fitOptions, {
       init: `--init ${options.init}`,
@@ -251,7 +253,13 @@ export function fitFile(path: string, options: FitCliOptions, io: CliIo): number
         io.stderr(conflicts.map((p) => `error: ${p}\n`).join(''));
         return ExitCode.userError;
       }
-      emOptions = { ...saved, resume: file.state };
+      // The thread count does not change the result: this run's, not the checkpoint's.
+      const { threads: _savedThreads, ...savedRest } = saved;
+      emOptions = {
+        ...savedRest,
+        ...(options.threads !== undefined ? { threads: options.threads } : {}),
+        resume: file.state,
+      };
       every = options.checkpointEvery ?? file.every;
     }
     if (!options.json) reportDiagnostics(io, [...outcome.diagnostics, ...data.diagnostics], [source, dataFile.source]);

@@ -12,6 +12,7 @@ import {
   type IterationInfo,
   type ParamValue,
   type ProgramBase,
+  threadsProblem,
 } from '@emforge/runtime';
 
 export interface FitOptions {
@@ -36,6 +37,11 @@ export interface FitOptions {
   /** Sizes given or overridden, like `--size K=3`. */
   readonly sizes?: Readonly<Record<string, number>>;
   /**
+   * Threads of the E-step (a positive integer; default every core, and one thread when a pass
+   * is too small to share out). The result is the same whatever the count.
+   */
+  readonly threads?: number;
+  /**
    * Called after initialisation (iteration 0) and after every iteration of every run, with
    * `{ restart, restarts, iteration, objective, relativeChange }`: the run (from 0) of
    * `restarts`, the M-steps done in it, the objective there (log-likelihood, plus the log prior
@@ -59,6 +65,8 @@ export function makeEmFitOptions(
   options: FitOptions,
   labels: { readonly init: string; readonly fixed: string } = { init: 'init', fixed: 'fixed' },
 ): { value?: EmFitOptions; problems: readonly string[] } {
+  const threadsIssue = options.threads === undefined ? undefined : threadsProblem(options.threads);
+  if (threadsIssue) return { problems: [threadsIssue] };
   if ((options.accelerate ?? 'none') !== 'none' && (options.variant ?? 'em') !== 'em') {
     return { problems: [`acceleration '${options.accelerate}' works with the 'em' variant only`] };
   }
@@ -80,6 +88,7 @@ export function makeEmFitOptions(
     ...(options.accelerate ? { accelerate: options.accelerate } : {}),
     ...(options.regCovar !== undefined ? { regCovar: options.regCovar } : {}),
     ...(options.onIteration ? { onIteration: options.onIteration } : {}),
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
   };
   return { value, problems };
 }

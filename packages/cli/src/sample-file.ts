@@ -17,7 +17,7 @@ import {
   sampleProgram,
 } from '@emforge/runtime';
 import type { CliIo } from './cli-io.js';
-import { type ColumnMap, loadData } from './data/index.js';
+import { type ColumnMap, loadData, openDataSource } from './data/index.js';
 import { ExitCode } from './exit-codes.js';
 import { reportInternalError } from './internal-error.js';
 import { loadProgram, reportDiagnostics, writeAtomically } from './load-program.js';
@@ -73,7 +73,7 @@ export function sampleFile(path: string, options: SampleCliOptions, io: CliIo): 
     const needed = inputSchema(program, schema);
     let inputs: BoundData | undefined;
     if (options.data !== undefined) {
-      const dataFile = readSource(options.data, io);
+      const dataFile = openDataSource(options.data, io);
       if ('diagnostic' in dataFile) {
         reportDiagnostics(io, [dataFile.diagnostic], []);
         return ExitCode.userError;

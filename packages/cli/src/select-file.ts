@@ -15,12 +15,11 @@ import { lowerDataSchema } from '@emforge/compiler';
 import type { Diagnostic } from '@emforge/dsl';
 import { type FitResult, FitSetupError, fitAnyProgram } from '@emforge/runtime';
 import type { CliIo } from './cli-io.js';
-import { type ColumnMap, loadData } from './data/index.js';
+import { type ColumnMap, loadData, openDataSource } from './data/index.js';
 import { ExitCode } from './exit-codes.js';
 import { type FitOptions, makeEmFitOptions } from './fit-options.js';
 import { errorMessage, reportInternalError } from './internal-error.js';
 import { loadProgram, reportDiagnostics } from './load-program.js';
-import { readSource } from './read-source.js';
 
 export type Criterion = 'bic' | 'aic' | 'icl';
 export const criteria: readonly Criterion[] = ['bic', 'aic', 'icl'];
@@ -44,6 +43,8 @@ export interface SelectCliOptions {
   readonly maxIter: number;
   readonly tol: number;
   readonly regCovar?: number;
+  /** `--threads`: threads of the E-step. */
+  readonly threads?: number;
   readonly json?: boolean;
 }
 
@@ -151,7 +152,7 @@ export function selectFile(path: string, options: SelectCliOptions, io: CliIo): 
     const loaded = loadProgram(path, io);
     if (!loaded) return ExitCode.userError;
     const { source, outcome, program } = loaded;
-    const dataFile = readSource(options.data, io);
+    const dataFile = openDataSource(options.data, io);
     if ('diagnostic' in dataFile) {
       reportDiagnostics(io, [dataFile.diagnostic], []);
       return ExitCode.userError;
@@ -185,6 +186,7 @@ export function selectFile(path: string, options: SelectCliOptions, io: CliIo): 
         maxIter: options.maxIter,
         tol: options.tol,
         ...(options.regCovar !== undefined ? { regCovar: options.regCovar } : {}),
+        ...(options.threads !== undefined ? { threads: options.threads } : {}),
       };
       const em = makeEmFitOptions(program, data.value.sizes, fitOptions);
       if (!em.value) {

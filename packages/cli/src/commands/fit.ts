@@ -81,6 +81,11 @@ export const fitCommand: CliCommand = {
       )
       .option('--reg-covar <x>', 'added to covariance diagonals and variances', parseNumber('non-negative'), 1e-6)
       .option(
+        '--threads <n>',
+        'threads of the E-step (default: every core; small data runs on one); same result for any count',
+        parseNumber('positive-integer'),
+      )
+      .option(
         '--se',
         'standard errors from the observed information (a Hessian by finite differences), beside each param',
       )

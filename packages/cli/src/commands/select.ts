@@ -59,6 +59,11 @@ export const selectCommand: CliCommand = {
         1e-8,
       )
       .option('--reg-covar <x>', 'added to covariance diagonals and variances', parseNumber('non-negative'), 1e-6)
+      .option(
+        '--threads <n>',
+        'threads of the E-step (default: every core; small data runs on one); same result for any count',
+        parseNumber('positive-integer'),
+      )
       .option('--json', 'print the table as one JSON object')
       .addHelpText(
         'after',

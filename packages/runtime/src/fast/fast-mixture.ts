@@ -60,6 +60,8 @@ function strides(spec: FastSpec): [number, number] {
   }
 }
 
+const roundUp8 = (n: number) => Math.ceil(n / 8) * 8;
+
 /** The WebAssembly kernels (fast/wasm/) and their scratch sizes, by name. */
 const wasmScratch: Readonly<Record<string, (d: number, k: number) => number>> = {
   'gaussian-full-wasm': gaussianFullWasmScratch,
@@ -81,10 +83,11 @@ function kernelName(spec: FastSpec): string {
 export function prepareFast(spec: FastSpec, threads: number): FastMixture {
   const { n, d, k } = spec;
   const [constStride, statStride] = strides(spec);
-  const statSize = 2 + k + k * statStride;
+  // Slots and scratch areas in whole cache lines (8 f64s), so threads do not share lines.
+  const statSize = roundUp8(2 + k + k * statStride);
   const nBlocks = blockCount(n);
   const name = kernelName(spec);
-  const scratchSize = Math.max(k + k * d, wasmScratch[name]?.(d, k) ?? 0);
+  const scratchSize = roundUp8(Math.max(k + k * d, wasmScratch[name]?.(d, k) ?? 0));
   const home = homeOf(spec.x);
   const layout = new ArenaLayout();
   // Data first: at f64 index 0, where shared-rows.ts puts rows it owns.

@@ -16,6 +16,8 @@ import { nestValues, type ParamValue, runResult } from '../em/fit-result.js';
 import { kmeansPlusPlus, randomPoints } from '../em/init.js';
 import { constantValues, FitSetupError, type MixtureParam, resolveDim } from '../em/mixture.js';
 import { makeUnconstrained } from '../em/unconstrained.js';
+import { releaseArena } from '../parallel/run-blocks.js';
+import { passThreads } from '../parallel/threads.js';
 import { sampleDirichlet } from '../random/continuous.js';
 import { type FastStats, mStepFast } from './fast-m-step.js';
 import {
@@ -192,9 +194,32 @@ function identityScale(spec: FastSpec, params: readonly MixtureParam[]): Float64
   return out;
 }
 
+/** Operations per row of one E-step pass (a multiply-add each, an exp or log as 10), for `passThreads`. */
+function workPerRow(spec: FastSpec): number {
+  const { d, k } = spec;
+  switch (spec.family) {
+    case 'gaussian-full':
+    case 'gaussian-tied':
+      return k * (d * d + 3 * d + 10);
+    case 'gaussian-diag':
+    case 'gaussian-spherical':
+      return k * (4 * d + 10);
+    default:
+      return k * (2 * d + 12);
+  }
+}
+
 /** Fits a recognised mixture with the fast executor; same result and posteriors as the general path. */
 export function fitFast(spec: FastSpec, data: BoundData, options: EmFitOptions = {}): ProgramFit {
-  const fm = prepareFast(spec, Math.max(1, options.threads ?? 1));
+  const fm = prepareFast(spec, passThreads(options.threads, spec.n, workPerRow(spec)));
+  try {
+    return fitPrepared(fm, spec, data, options);
+  } finally {
+    releaseArena(fm.arena);
+  }
+}
+
+function fitPrepared(fm: FastMixture, spec: FastSpec, data: BoundData, options: EmFitOptions): ProgramFit {
   const { best } = runEm(fastHooks(fm, data, options), options);
   const params = mixtureParams(spec, data);
   const free = params.filter((p) => options.fixed?.[p.spec.name] === undefined);
