@@ -9,15 +9,17 @@
  */
 import type { BoundData } from '../data/bind-data.js';
 import { countParams } from '../em/criteria.js';
-import { type EmHooks, runEm } from '../em/em-driver.js';
+import { type EmHooks, type EmOutcome, runEm } from '../em/em-driver.js';
 import { type EmFitOptions, type ProgramFit, stateNames } from '../em/fit.js';
 import { flattenValue, nestValues, type ParamValue, runResult } from '../em/fit-result.js';
 import { FitSetupError, type ParamValues } from '../em/mixture.js';
 import { makeUnconstrained } from '../em/unconstrained.js';
+import { generalForced } from '../fast/specialise.js';
 import { type Chain, type ChainStats, eStepChain, prepareChain } from './chain.js';
 import { initializeChain } from './chain-init.js';
 import { mStepChain } from './chain-m-step.js';
 import type { ChainProgram } from './chain-program.js';
+import { fastChainHooks } from './fast-chain.js';
 import { viterbi } from './forward-backward.js';
 
 function flatValues(chain: Chain, given: Readonly<Record<string, ParamValue>>, what: string) {
@@ -80,7 +82,21 @@ export function fitChain(program: ChainProgram, data: BoundData, options: EmFitO
     );
   }
   const chain = prepareChain(program, data);
-  const { best } = runEm(chainHooks(chain, options), options);
+  const general = chainHooks(chain, options);
+  // The specialised E- and M-steps (fast-chain.ts) when they cover the model; `specialise: false` or EMFORGE_GENERAL=1 forces the general ones.
+  const fastOptions = {
+    regCovar: options.regCovar ?? 1e-6,
+    fixed: new Set(Object.keys(options.fixed ?? {})),
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+  };
+  const fastHooks = generalForced(options) ? undefined : fastChainHooks(chain, general, fastOptions);
+  let outcome: EmOutcome<ParamValues, ChainStats>;
+  try {
+    outcome = runEm(fastHooks ?? general, options);
+  } finally {
+    fastHooks?.release();
+  }
+  const { best } = outcome;
   const { mix } = chain;
   const free = mix.params.filter((p) => options.fixed?.[p.spec.name] === undefined);
   const nParams = countParams(free.map((p) => ({ element: p.spec.element, dims: p.dims, shape: p.shape })));
