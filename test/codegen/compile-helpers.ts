@@ -39,7 +39,13 @@ export function generateFitter(path: string, text: string, standalone: boolean):
 }
 
 /** The program kinds code generation handles today. */
-export const compiledKinds: readonly string[] = ['mixture', 'chain', 'scale-mixture', 'missing-gaussian'];
+export const compiledKinds: readonly string[] = [
+  'mixture',
+  'chain',
+  'scale-mixture',
+  'missing-gaussian',
+  'linear-gaussian',
+];
 
 /** The kind a model lowers to (`mixture` for a FitProgram), or undefined when it does not lower. */
 export function programKind(text: string): string | undefined {
@@ -57,14 +63,18 @@ export function isMixtureModel(text: string): boolean {
 export function exampleNames(): string[] {
   return [
     'abo-blood-groups',
+    'factor-analysis',
     'gamma-mixture',
     'gmm-missing',
     'hmm-dishonest-casino',
     'hmm-gaussian',
     'iris-gmm',
+    'linear-gaussian-chain',
+    'mixture-factor-analysers',
     'mvn-missing',
     'old-faithful-gmm',
     'poisson-mixture-map',
+    'ppca',
     'student-t-scale-mixture',
     't-mixture',
   ];

@@ -7,7 +7,8 @@
  * Cases: a GMM (both forms), a Poisson mixture with a prior (MAP), an HMM (the dishonest casino:
  * forward–backward, Viterbi and Baum–Welch), a mixture of Student-t's (a scale mixture: E[u] and
  * the t density in the E-step, k-means initialisation with the best labelling of the per-component ν), a GMM with missing entries (the E-step pattern by
- * pattern, the imputed data).
+ * pattern, the imputed data), factor analysis (the E-step through M = I + Wᵀ R⁻¹ W, the regression
+ * M-step of [W mu], the eigenvector initialisation).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ const cases = [
   { name: 'hmm-dishonest-casino', model: 'examples/hmm-dishonest-casino/model.em', standalone: false },
   { name: 't-mixture', model: 'examples/t-mixture/model.em', standalone: false },
   { name: 'gmm-missing', model: 'examples/gmm-missing/model.em', standalone: false },
+  { name: 'factor-analysis', model: 'examples/factor-analysis/model.em', standalone: false },
 ];
 
 describe('generated fitters (golden)', () => {

@@ -1,16 +1,19 @@
 /**
  * `emforge compile`: a planned, lowered model → the TypeScript source of its fitter. The
  * program kind picks the lowering (`fitterLowerers`: one row per kind — the mixture kind, the
- * chain (HMM) kind, the scale-mixture (Student-t) kind and the missing-gaussian kind today; another kind adds its own `lower-<kind>-*.ts` files and one row); the
+ * chain (HMM) kind, the scale-mixture (Student-t) kind, the missing-gaussian kind and the
+ * linear-Gaussian kind (FA, PPCA, mixtures of factor analysers, the Kalman chain) today; another kind adds
+ * its own `lower-<kind>-*.ts` files and one row); the
  * lowering builds a `FitterSource` (fitter-source.ts), the runtime helpers it asked for are
  * imported from @emforge/runtime or, with `standalone`, inlined (runtime-inline.ts), and
- * print-fitter.ts prints it once. What cannot be generated yet is one E5001 diagnostic.
+ * print-fitter.ts prints it once with ts-morph. What cannot be generated yet is one E5001 diagnostic.
  */
 import { type Diagnostic, lowerMessages, makeDiagnostic, type PhaseResult } from '@emforge/dsl';
 import {
   type ChainProgram,
   type DataSchema,
   type FitProgram,
+  type LinearGaussianProgram,
   type MissingGaussianProgram,
   type Program,
   runtimeVersion,
@@ -30,6 +33,8 @@ import {
 import { lowerChainEStep, lowerForwardBackward, lowerImpossible, lowerViterbi } from './lower-chain-e-step.js';
 import { lowerChainInitialize, lowerChainMStep } from './lower-chain-m-step.js';
 import { lowerHeader } from './lower-header.js';
+import { lowerLinearGaussianChainFitter } from './lower-linear-gaussian-chain.js';
+import { lowerLinearGaussianFactorFitter } from './lower-linear-gaussian-factor.js';
 import { lowerMissingGaussianFitter } from './lower-missing-gaussian.js';
 import { lowerEvaluate, lowerFit, lowerSample } from './lower-mixture-api.js';
 import { lowerEStep, lowerLogPrior } from './lower-mixture-e-step.js';
@@ -169,12 +174,29 @@ function lowerMissingFitter(input: FitterInput): LoweredFitter {
   };
 }
 
+function lowerLinearGaussianFitter(input: FitterInput): LoweredFitter {
+  const program = input.program as LinearGaussianProgram;
+  const lowered =
+    program.form === 'factor'
+      ? lowerLinearGaussianFactorFitter(program, input.schema, input.plan, input.source)
+      : lowerLinearGaussianChainFitter(program, input.schema, input.plan, input.source);
+  return {
+    ...lowered,
+    exports: ['fit(data, options)', 'logLik(data, params)', 'posterior(data, params)'],
+    notes: [
+      'No `sample`: the runtime cannot sample linear-Gaussian programs (`emforge sample` draws mixtures only),',
+      'so there is no reference to reproduce.',
+    ],
+  };
+}
+
 /** One row per program kind; a kind without a row cannot be compiled yet. */
 const fitterLowerers: Readonly<Record<string, (input: FitterInput) => LoweredFitter>> = {
   mixture: lowerMixtureFitter,
   chain: lowerChainFitter,
   'scale-mixture': lowerScaleFitter,
   'missing-gaussian': lowerMissingFitter,
+  'linear-gaussian': lowerLinearGaussianFitter,
 };
 
 function helperOf(name: string): RuntimeHelper {

@@ -2,8 +2,8 @@
  * `FitterSource`: the structure code generation builds before printing a fitter. Its statement
  * kinds mirror ts-morph's statement structures (`InterfaceDeclarationStructure`,
  * `FunctionDeclarationStructure`, `VariableStatementStructure`, `TypeAliasDeclarationStructure`)
- * field for field, so the lowering (`lower-*.ts`) does not depend on how it is printed: the
- * string printer of print-fitter.ts today, ts-morph's printer once the dependency is in place.
+ * field for field, so the lowering (`lower-*.ts`) does not depend on how it is printed:
+ * print-fitter.ts maps each onto ts-morph's own structure and ts-morph prints the module.
  * Function bodies are `Code`: lines, with a nested array for one level of indentation.
  */
 
