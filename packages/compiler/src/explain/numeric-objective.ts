@@ -3,11 +3,15 @@
  * own names: Q(param) summed over the likelihood factors the param appears in, each term weighted
  * by the E-step's posterior of the latents that select it (`Σ_n Σ_k r[n,k] log Poisson(y[n] |
  * exp(dot(X[n], beta[k])))`), or as an expectation for continuous latents, plus the log prior;
- * and how the maximisation runs (the executor's optimiser, the unconstrained parameterisation of
- * the param's declared type, the generalized-EM acceptance).
+ * and how the maximisation runs (the executor's optimiser: Newton / IRLS for a canonical-link GLM in
+ * a linear predictor, else L-BFGS over the unconstrained parameterisation of the param's declared
+ * type; the generalized-EM acceptance).
  */
+
+import { childOccurrences } from '../analysis/graph-queries.js';
 import type { Factor } from '../graph/model-graph.js';
 import { takesMeanField } from '../lower/lower-mean-field-program.js';
+import { glmNewton } from '../plan/fallback/glm-newton.js';
 import type { LatentPlan, ParamPlan } from '../plan/inference-plan.js';
 import type { ExplainContext } from './explain-context.js';
 import { densityText, freshIndices, refsOf, type Substitution, sumOver } from './math-text.js';
@@ -88,7 +92,16 @@ export function numericMethodLines(ctx: ExplainContext, p: ParamPlan): string[] 
       `- how: Newton's method on Q(${p.name}) (its part of the ELBO; the Hessian is diagonal plus rank one, so a step is cheap), each step halved until ${p.name} stays valid and Q does not decrease (the mean-field executor's M-step)`,
     ];
   }
-  const base = elementBase(ctx.graph.variables.get(p.name)?.declared ?? '');
+  const variable = ctx.graph.variables.get(p.name);
+  const newton =
+    variable && glmNewton(ctx.graph, variable, childOccurrences(ctx.graph, p.name), ctx.ownFactors(p.name)[0]);
+  if (newton?.newton) {
+    return [
+      `- how: Newton–Raphson (IRLS) from the current value, per component k: ${p.name}[k] += (Σ r·${newton.variance}·x xᵀ${ctx.ownFactors(p.name).length > 0 ? ' + prior precision' : ''})⁻¹ · ∇Q, by a Cholesky solve, repeated to convergence (${newton.family} with its canonical ${newton.link} link on a linear predictor: the Hessian is that cheap)`,
+      '- acceptance (generalized EM): each Newton step is halved until Q does not decrease, so every step keeps or raises Q',
+    ];
+  }
+  const base = elementBase(variable?.declared ?? '');
   const param = base ? parameterisations[base]?.(p.name) : undefined;
   const together = ctx.plan.params.filter((q) => q.update === 'numeric').map((q) => `\`${q.name}\``);
   return [

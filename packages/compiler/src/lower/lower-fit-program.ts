@@ -28,6 +28,7 @@ import {
   mixtureScaleRules,
   numericRule,
   type ValueSource,
+  vectorChildGradients,
 } from '@emforge/runtime';
 import type { Dim } from '../check/value-type.js';
 import type { Factor } from '../graph/model-graph.js';
@@ -93,8 +94,8 @@ function sourceParams(source: ValueSource): string[] {
 
 /**
  * The param as a `numeric` param (the numeric M-step: L-BFGS on the expected complete-data log
- * posterior), or throws why it cannot be: a family without derivatives, a covariance, a prior
- * without a derivative or with non-scalar arguments.
+ * posterior), or throws why it cannot be: a family without derivatives, a prior without a
+ * derivative or with non-scalar arguments (other than a multivariate prior's vector and matrix).
  */
 function numericParam(
   pp: PlanParam,
@@ -112,15 +113,15 @@ function numericParam(
     if (!argumentGradients[fit.family]) throw why(`the numeric M-step has no derivative of ${fit.family} yet`);
   }
   const declared = declaredShape(pp.name, decl);
-  if (declared.element === 'cov') throw why('the numeric M-step does not handle covariance params yet');
   const factor = factorIds.indexOf(pp.factors[0]!);
   const argument = factors[factor]?.args.find((a) => sourceParams(a.source).includes(pp.name));
   if (!argument) throw why(`it is not an argument of '${factors[factor]?.text ?? 'its statement'}'`);
   const out = prior({ ...declared, rule: numericRule, factor, argument: argument.name });
   if (out.prior) {
-    if (!childGradients[out.prior.family])
+    const vector = vectorChildGradients[out.prior.family] !== undefined;
+    if (!childGradients[out.prior.family] && !vector)
       throw why(`the numeric M-step has no derivative of the prior family ${out.prior.family} yet`);
-    if (!out.prior.args.every(isScalarConstant) || out.prior.covarianceOf)
+    if ((!vector && !out.prior.args.every(isScalarConstant)) || out.prior.covarianceOf)
       throw why(`the prior '${out.prior.text}' has arguments that are not numbers`);
   }
   return out;

@@ -80,7 +80,7 @@ describe('required plans', () => {
       'finite latent z[n] with K states, independent across n: responsibilities by enumeration',
     );
     expect(p?.params[1]?.reason).toBe(
-      "logistic link: no closed form; numeric maximisation of the expected complete-data log-likelihood (L-BFGS with reverse-mode gradients, or the family's own Newton iteration where it has one)",
+      "logistic link: no closed form; Newton–Raphson (IRLS) on the expected complete-data log-likelihood: Bernoulli with its canonical logistic link on a linear predictor in beta, so the Hessian −Σ r·μ(1 − μ)·x xᵀ is cheap (one Cholesky solve of the size of beta's rows per component and step; L-BFGS is not needed)",
     );
   });
 });

@@ -316,7 +316,11 @@ export function pivots(cov: Float64Array, d: number): number[] {
 }
 
 /** What a scale with these variances (before regCovar) collapsed onto, if anything. */
-export function describeCollapse(variances: readonly number[], singular: boolean, regCovar: number): string | undefined {
+export function describeCollapse(
+  variances: readonly number[],
+  singular: boolean,
+  regCovar: number,
+): string | undefined {
   const flat = variances.map((v, j) => (v <= regCovar ? j : -1)).filter((j) => j >= 0);
   if (flat.length === variances.length) return 'collapsed onto a single point (zero variance)';
   if (flat.length > 0)

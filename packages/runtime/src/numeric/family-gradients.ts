@@ -5,9 +5,14 @@
  * responsibility of the state the arguments belong to. They mirror the kernels in
  * kernels/log-density.ts (same argument order, same elementwise broadcasting over a vector
  * child). `childGradients[family]` is ∂ log p(x | args) / ∂ x for a constant-argument prior on a
- * param (the MAP objective). Items with zero weight are skipped (their log density may be −∞).
+ * param (the MAP objective), `vectorChildGradients[family]` the same for a vector param with a
+ * multivariate prior (MvNormal). Items with zero weight are skipped (their log density may be −∞).
+ * MvNormal(mean, cov): ∂/∂mean = Σ⁻¹(x − mean), ∂/∂Σ = ½ (Σ⁻¹(x − mean)(x − mean)ᵀΣ⁻¹ − Σ⁻¹),
+ * the derivative of −½ log|Σ| − ½ (x − mean)ᵀΣ⁻¹(x − mean) in every entry of Σ (a symmetric
+ * matrix; the chain rule through Σ = L Lᵀ is in numeric-m-step.ts).
  */
 import type { ArgView } from '../kernels/arg-view.js';
+import { cholesky, inverseFromCholesky, solveCholesky } from '../math/cholesky.js';
 import { digamma } from '../math/special.js';
 
 /** The adjoint an argument's derivative is added to, laid out as the argument's tape output. */
@@ -119,7 +124,56 @@ const categorical: ArgumentGradient = (child, args, seeds, n, resp, S, s) => {
   }
 };
 
+/** Scratch of the MvNormal derivatives, grown to the largest dimension met (no per-item allocation). */
+let mvScratch = {
+  d: 0,
+  l: new Float64Array(0),
+  inv: new Float64Array(0),
+  alpha: new Float64Array(0),
+  work: new Float64Array(0),
+};
+function scratchFor(d: number) {
+  if (mvScratch.d !== d) {
+    mvScratch = {
+      d,
+      l: new Float64Array(d * d),
+      inv: new Float64Array(d * d),
+      alpha: new Float64Array(d),
+      work: new Float64Array(d),
+    };
+  }
+  return mvScratch;
+}
+
+/** MvNormal(mean, cov) over a vector child: the mean's and the covariance's derivatives. */
+const mvNormal: ArgumentGradient = (child, args, seeds, n, resp, S, s) => {
+  const mean = args[0]!;
+  const cov = args[1]!;
+  const [seedMean, seedCov] = seeds;
+  if (!seedMean && !seedCov) return;
+  const d = child.size;
+  const { l, inv, alpha, work } = scratchFor(d);
+  let ok = false;
+  for (let i = 0; i < n; i++) {
+    const w = resp[i * S + s]!;
+    if (i === 0 || cov.step !== 0) {
+      for (let k = 0; k < d * d; k++) l[k] = cov.values[cov.offset + i * cov.step + k]!;
+      ok = cholesky(l, d);
+      if (ok && seedCov) inverseFromCholesky(l, d, inv, work);
+    }
+    if (w === 0 || !ok) continue;
+    for (let j = 0; j < d; j++) alpha[j] = at(child, i, j) - at(mean, i, j);
+    solveCholesky(l, d, alpha);
+    if (seedMean) for (let j = 0; j < d; j++) add(seedMean, i, j, w * alpha[j]!);
+    if (seedCov) {
+      for (let j = 0; j < d; j++)
+        for (let k = 0; k < d; k++) add(seedCov, i, j * d + k, 0.5 * w * (alpha[j]! * alpha[k]! - inv[j * d + k]!));
+    }
+  }
+};
+
 export const argumentGradients: Readonly<Record<string, ArgumentGradient>> = {
+  MvNormal: mvNormal,
   Bernoulli: bernoulli,
   Binomial: binomial,
   Poisson: poisson,
@@ -138,4 +192,22 @@ export const childGradients: Readonly<Record<string, (x: number, args: readonly 
   Exponential: (_x, [rate = 1]) => -rate,
   Gamma: (x, [shape = 1, rate = 1]) => (shape - 1) / x - rate,
   Beta: (x, [a = 1, b = 1]) => (a - 1) / x - (b - 1) / (1 - x),
+};
+
+/**
+ * ∂ log p(x | args) / ∂ x added into `out` for a vector x and constant arguments (a multivariate
+ * prior on a vector param): MvNormal(m, C) gives −C⁻¹(x − m).
+ */
+export const vectorChildGradients: Readonly<
+  Record<string, (x: Float64Array, args: readonly Float64Array[], out: Float64Array) => void>
+> = {
+  MvNormal: (x, [m, c], out) => {
+    const d = x.length;
+    const l = c!.slice();
+    if (!cholesky(l, d)) return;
+    const r = new Float64Array(d);
+    for (let j = 0; j < d; j++) r[j] = x[j]! - m![m!.length === 1 ? 0 : j]!;
+    solveCholesky(l, d, r);
+    for (let j = 0; j < d; j++) out[j]! -= r[j]!;
+  },
 };

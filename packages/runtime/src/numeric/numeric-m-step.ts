@@ -1,24 +1,30 @@
 /**
  * The numeric M-step of the mixture executor (generalized EM / ECM): the params of the `numeric`
- * rule, as one block, maximise
+ * rule maximise
  *   Q(θ) = Σ_f Σ_s Σ_i r[i, s] · log p_f(x_i | args_{i,s}(θ)) + Σ log prior(θ)
  * over the factors f whose arguments depend on them, at the responsibilities of the last E-step
  * (all ones without latents: then this is direct maximum likelihood, or MAP with priors). The
- * closed-form params were updated before, with their own rules (ECM). The maximisation runs in
- * an unconstrained parameterisation (em/unconstrained.ts: log for positive, logit for prob,
- * additive log-ratio for simplex) with L-BFGS from the current value; the gradient is reverse-mode
- * AD over the argument tapes (tape.ts) seeded by the family derivatives (family-gradients.ts).
- * The step is accepted only if Q does not decrease (the line search only takes ascent steps, and
- * the result is checked against the starting value, which is kept otherwise).
+ * closed-form params were updated before, with their own rules (ECM). A param that is a
+ * canonical-link GLM in a linear predictor (newton.ts: Bernoulli / Binomial with logistic,
+ * Poisson with exp, of `dot(X[n], beta[…])`) is updated first by Newton / IRLS; the others, as
+ * one block, in an unconstrained parameterisation (em/unconstrained.ts: log for positive, logit
+ * for prob, additive log-ratio for simplex, log-Cholesky for cov) with L-BFGS from the current
+ * value; the gradient is reverse-mode AD over the argument tapes (tape.ts) seeded by the family
+ * derivatives (family-gradients.ts, MvNormal included), chained through the transforms
+ * (`chainElement`). Either step is accepted only if Q does not decrease (Newton halves its step
+ * until it does not; the L-BFGS line search only takes ascent steps, and its result is checked
+ * against the starting value, which is kept otherwise).
  */
 import type { EmStepContext } from '../em/em-driver.js';
 import { numericRule } from '../em/fit-program.js';
 import { constantValues, type Mixture, type MixtureParam } from '../em/mixture.js';
 import { transforms } from '../em/unconstrained.js';
+import { cholesky } from '../math/cholesky.js';
 import { sampleStdNormal } from '../random/continuous.js';
 import type { RandomStream } from '../random/stream.js';
-import { argumentGradients, childGradients, type Seed } from './family-gradients.js';
+import { argumentGradients, childGradients, type Seed, vectorChildGradients } from './family-gradients.js';
 import { lbfgsMaximize } from './lbfgs.js';
+import { glmBlocks, newtonGlm } from './newton.js';
 import { backward, clearAdjoints, forward } from './tape.js';
 
 /** One numeric param's place in the unconstrained vector. */
@@ -95,11 +101,40 @@ function chainElement(element: string, x: Float64Array, gx: Float64Array, gu: Fl
       for (let j = 0; j < gu.length; j++) gu[j] = x[j]! * (gx[j]! - inner);
       return;
     }
-    case 'cov':
-      throw new Error('a numeric covariance param is not supported');
+    case 'cov': {
+      // Σ = L Lᵀ with u = (L_ij for j < i, log L_ii), row by row: dQ/dL = (G + Gᵀ) L, and the
+      // diagonal's coordinate is log L_ii, so its derivative is multiplied by L_ii.
+      const d = Math.round(Math.sqrt(x.length));
+      const l = x.slice();
+      if (!cholesky(l, d)) {
+        gu.fill(Number.NaN);
+        return;
+      }
+      let k = 0;
+      for (let i = 0; i < d; i++) {
+        for (let j = 0; j <= i; j++) {
+          let s = 0;
+          for (let m = j; m < d; m++) s += (gx[i * d + m]! + gx[m * d + i]!) * l[m * d + j]!;
+          gu[k++] = i === j ? s * l[i * d + i]! : s;
+        }
+      }
+      return;
+    }
     default:
       gu.set(gx.subarray(0, gu.length));
   }
+}
+
+/** A prior on a numeric param: its log density and its derivative (per entry, or per vector element). */
+interface PriorTerm {
+  readonly p: MixtureParam;
+  readonly logDensity: (x: number | Float64Array, e: number) => number;
+  /** Scalar arguments and ∂/∂x of a scalar family. */
+  readonly args: readonly number[];
+  readonly d?: (x: number, args: readonly number[]) => number;
+  /** Vector arguments and the derivative of a multivariate family, added into `out`. */
+  readonly values?: readonly Float64Array[];
+  readonly vector?: (x: Float64Array, args: readonly Float64Array[], out: Float64Array) => void;
 }
 
 /** Q and its gradient over the free numeric params (`fixed` ones are held). */
@@ -119,9 +154,12 @@ export function numericObjective(mix: Mixture, fixed?: ReadonlySet<string>): Num
   );
   const { n, S, resp } = mix;
   const scratch = new Float64Array(n * S);
-  const priors = blocks.flatMap(({ p }) => {
+  const priors = blocks.flatMap(({ p }): PriorTerm[] => {
     if (!p.prior || !p.spec.prior) return [];
-    const args = p.spec.prior.args.map((a) => constantValues(a, mix.sizes, mix.inputs)[0]!);
+    const values = p.spec.prior.args.map((a) => constantValues(a, mix.sizes, mix.inputs));
+    const vector = vectorChildGradients[p.spec.prior.family];
+    if (vector) return [{ p, args: [], values, vector, logDensity: p.prior.logDensity }];
+    const args = values.map((v) => v[0]!);
     const d = childGradients[p.spec.prior.family];
     if (!d) throw new Error(`no derivative for the prior family ${p.spec.prior.family}`);
     return [{ p, args, d, logDensity: p.prior.logDensity }];
@@ -176,9 +214,17 @@ export function numericObjective(mix: Mixture, fixed?: ReadonlySet<string>): Num
         for (const tape of row) if (tape?.hasParam) backward(tape, n);
       }
     }
-    for (const { p, args, d } of priors) {
+    for (const prior of priors) {
+      const { p } = prior;
       const g = grads.get(p.spec.name)!;
-      for (let j = 0; j < p.values.length; j++) g[j]! += d(p.values[j]!, args);
+      if (prior.vector) {
+        for (let e = 0; e < p.elements; e++) {
+          const range = [e * p.elementSize, (e + 1) * p.elementSize] as const;
+          prior.vector(p.values.subarray(...range), prior.values ?? [], g.subarray(...range));
+        }
+        continue;
+      }
+      for (let j = 0; j < p.values.length; j++) g[j]! += prior.d!(p.values[j]!, prior.args);
     }
     for (const { p, m, start: at } of blocks) {
       const g = grads.get(p.spec.name)!;
@@ -213,15 +259,23 @@ export function numericObjective(mix: Mixture, fixed?: ReadonlySet<string>): Num
 }
 
 /**
- * The numeric block of one M-step: L-BFGS on Q from the current values, accepted only if Q does
- * not decrease (else the current values are kept, with a warning). Runs to convergence, so a model
- * without latents is fitted by direct maximum likelihood (or MAP) in one step. During
- * initialisation (iteration 0) only single-element params are optimised.
+ * The numeric block of one M-step. First every GLM param (newton.ts: canonical-link Bernoulli,
+ * Binomial or Poisson on `dot(X[n], beta[…])`) by Newton / IRLS to convergence, each step halved
+ * until Q does not decrease; then the remaining numeric params together by L-BFGS on Q from the
+ * current values (the GLM params held: ECM), accepted only if Q does not decrease (else the
+ * current values are kept, with a warning). Runs to convergence, so a model without latents is
+ * fitted by direct maximum likelihood (or MAP) in one step. During initialisation (iteration 0)
+ * only single-element params are optimised.
  */
 export function numericMStep(mix: Mixture, ctx: EmStepContext, fixed?: ReadonlySet<string>): void {
   // At initialisation (random responsibilities) arrays of elements keep their random start.
   const held = new Set(fixed);
   if (ctx.iteration === 0) for (const p of mix.params) if (p.dims.length > 0) held.add(p.spec.name);
+  for (const block of glmBlocks(mix).blocks) {
+    const name = block.param.spec.name;
+    if (!held.has(name)) newtonGlm(mix, block);
+    held.add(name);
+  }
   const objective = numericObjective(mix, held);
   if (objective.length === 0) return;
   const saved = objective.blocks.map(({ p }) => p.values.slice());

@@ -1,11 +1,13 @@
 /**
  * The numeric (generalized-EM) fallback for a param no closed-form rule covers, with the
  * reason a user needs: a link function, an expression building a probability vector, a
- * non-conjugate prior, or an argument with no closed-form update (a Gamma shape, StudentT ν).
+ * non-conjugate prior, or an argument with no closed-form update (a Gamma shape, StudentT ν); and
+ * how: Newton / IRLS for a canonical-link GLM in a linear predictor (glm-newton.ts), else L-BFGS.
  */
 import type { Span } from '@emforge/dsl';
 import { studentTDegreesOfFreedom } from '../rules/student-t-scale-mixture.js';
 import type { ParamContext } from '../rules/update-rule.js';
+import { glmNewton, newtonText } from './glm-newton.js';
 
 export interface NumericUpdate {
   readonly reason: string;
@@ -13,11 +15,14 @@ export interface NumericUpdate {
   readonly at?: Span;
 }
 
-const method =
+const lbfgs =
   "numeric maximisation of the expected complete-data log-likelihood (L-BFGS with reverse-mode gradients, or the family's own Newton iteration where it has one)";
 
 export function planNumericUpdate(ctx: ParamContext, nonConjugatePrior: boolean): NumericUpdate {
   const name = ctx.param.name;
+  // A canonical-link GLM in a linear predictor gets Newton / IRLS (glm-newton.ts), anything else L-BFGS.
+  const newton = glmNewton(ctx.graph, ctx.param, ctx.occurrences, ctx.prior);
+  const method = newton.newton ? newtonText(newton, name) : lbfgs;
   const formula = `${name} = argmax E[log p(data, latents | ${name})]${ctx.prior ? ` + log p(${name})` : ''}  (numeric)`;
   if (nonConjugatePrior && ctx.prior) {
     return {
