@@ -10,6 +10,8 @@ Rscript test/peers/gmm/make_mclust.R                  # reads test/peers/gmm/inp
 /usr/bin/python3 test/peers/discrete/make_numpy.py
 Rscript test/peers/discrete/make_flexmix.R            # reads test/peers/discrete/<name>.json
 Rscript test/peers/flexmix-glm/make_flexmix_glm.R    # mixture of Poisson regressions (simulates its own data)
+Rscript test/peers/glm-newton/make_glm_newton.R      # R glm and flexmix binomial regressions (Newton M-steps)
+/usr/bin/python3 test/peers/report-pmf/poisson_lognormal_pmf.py  # scipy quadrature of the Poisson-lognormal pmf
 /usr/bin/python3 test/peers/abo/make_abo.py
 Rscript test/peers/select/make_mclust_select.R         # mclust VVV, G = 1..4 on Old Faithful (emforge select)
 /usr/bin/python3 test/peers/hmm/make_hmm.py            # forward algorithm + Baum-Welch in log space (~4 min)
