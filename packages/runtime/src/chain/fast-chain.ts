@@ -27,9 +27,10 @@ import {
 import { type Arena, ArenaLayout, type BlockJob, blockCount, makeArena } from '../fast/block-kernel.js';
 import { cholesky } from '../math/cholesky.js';
 import { releaseArena, runBlocks } from '../parallel/run-blocks.js';
-import { PARALLEL_MIN_WORK } from '../parallel/threads.js';
+import { defaultThreads, PARALLEL_MIN_WORK } from '../parallel/threads.js';
 import type { Chain, ChainStats } from './chain.js';
 import { mStepChainParams } from './chain-m-step.js';
+import { fastChainEntropy } from './fast-chain-entropy.js';
 import {
   type ChainShape,
   DESC_DATA,
@@ -336,7 +337,7 @@ export function fastChainHooks(
 ): FastChainHooks | undefined {
   const model = recognizeFastChain(chain);
   if (!model) return undefined;
-  const fa = makeChainArena(chain, model, options.threads ?? 1);
+  const fa = makeChainArena(chain, model, options.threads ?? defaultThreads());
   const { threads } = fa;
   const { K, E } = model;
   const kernel = chainBlockKernels[fa.job.kernel];
@@ -355,7 +356,8 @@ export function fastChainHooks(
     const totals = f64.slice(fa.job.total, fa.job.total + fa.job.statSize);
     const logPrior = logPriorOf(chain.mix);
     const objective = logLik + logPrior;
-    const stats: FastChainStats = { logLik, logPrior, entropy: 0, fast: { params: values, totals } };
+    const entropy = fastChainEntropy(chain, model, values, totals);
+    const stats: FastChainStats = { logLik, logPrior, entropy, fast: { params: values, totals } };
     return { objective: Number.isNaN(objective) ? NEG_INF : objective, stats };
   };
 

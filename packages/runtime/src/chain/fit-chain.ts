@@ -19,7 +19,7 @@ import { type Chain, type ChainStats, eStepChain, prepareChain } from './chain.j
 import { initializeChain } from './chain-init.js';
 import { mStepChain } from './chain-m-step.js';
 import type { ChainProgram } from './chain-program.js';
-import { fastChainHooks } from './fast-chain.js';
+import { type FastChainStats, fastChainHooks } from './fast-chain.js';
 import { viterbi } from './forward-backward.js';
 
 function flatValues(chain: Chain, given: Readonly<Record<string, ParamValue>>, what: string) {
@@ -100,7 +100,10 @@ export function fitChain(program: ChainProgram, data: BoundData, options: EmFitO
   const { mix } = chain;
   const free = mix.params.filter((p) => options.fixed?.[p.spec.name] === undefined);
   const nParams = countParams(free.map((p) => ({ element: p.spec.element, dims: p.dims, shape: p.shape })));
-  const final = eStepChain(chain, best.params, true);
+  // Without posteriors, the fast E-step's statistics at the returned params already give the
+  // log-likelihood and the path entropy (fast-chain-entropy.ts): no further pass over the data.
+  const fastFinal = options.posteriors === false ? (best.stats as FastChainStats).fast : undefined;
+  const final = fastFinal ? { stats: best.stats } : eStepChain(chain, best.params, true);
   const params: Record<string, ParamValue> = {};
   for (const declared of program.params) {
     const p = mix.params.find((q) => q.spec.name === declared.name)!;
@@ -113,7 +116,7 @@ export function fitChain(program: ChainProgram, data: BoundData, options: EmFitO
     nObs: chain.observed,
     entropy: final.stats.entropy,
   });
-  const responsibilities = Array.from({ length: mix.n }, (_, i) =>
+  const responsibilities = Array.from({ length: options.posteriors === false ? 0 : mix.n }, (_, i) =>
     Array.from(mix.resp.subarray(i * mix.S, (i + 1) * mix.S)),
   );
   return {
@@ -122,7 +125,7 @@ export function fitChain(program: ChainProgram, data: BoundData, options: EmFitO
       latents: mix.latents.map((l) => l.name),
       states: stateNames(mix),
       responsibilities,
-      paths: { [program.latent.name]: viterbiPaths(chain) },
+      paths: { [program.latent.name]: options.posteriors === false ? [] : viterbiPaths(chain) },
     },
   };
 }

@@ -21,6 +21,7 @@ import {
 import { blockKernels } from './kernels.js';
 import { homeOf } from './shared-rows.js';
 import { type FastSpec, kernelOf } from './specialise.js';
+import { countWasmScratch } from './wasm/count-wasm.js';
 import { gaussianDiagWasmScratch } from './wasm/gaussian-diag-wasm.js';
 import { gaussianFullWasmScratch } from './wasm/gaussian-full-wasm.js';
 
@@ -66,12 +67,14 @@ const roundUp8 = (n: number) => Math.ceil(n / 8) * 8;
 const wasmScratch: Readonly<Record<string, (d: number, k: number) => number>> = {
   'gaussian-full-wasm': gaussianFullWasmScratch,
   'gaussian-diag-wasm': gaussianDiagWasmScratch,
+  'poisson-wasm': countWasmScratch,
+  'bernoulli-wasm': countWasmScratch,
 };
 
 /**
- * The kernel for `spec`: the WebAssembly version of the Gaussian kernels (the same layouts and
- * results to a few ulps, several times faster), unless EMFORGE_NO_WASM=1 asks for the
- * JavaScript ones (to compare them).
+ * The kernel for `spec`: the WebAssembly version of the Gaussian, Poisson and Bernoulli kernels
+ * (the same layouts and results to a few ulps, several times faster), unless EMFORGE_NO_WASM=1
+ * asks for the JavaScript ones (to compare them).
  */
 function kernelName(spec: FastSpec): string {
   const name = kernelOf[spec.family];

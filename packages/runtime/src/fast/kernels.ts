@@ -8,6 +8,7 @@ import type { BlockKernel } from './block-kernel.js';
 import { bernoulliBlock, categoricalBlock, poissonBlock } from './count-kernels.js';
 import { gaussianDiagBlock } from './gaussian-diag-kernel.js';
 import { gaussianFullBlock } from './gaussian-full-kernel.js';
+import { bernoulliWasmBlock, poissonWasmBlock } from './wasm/count-wasm.js';
 import { gaussianDiagWasmBlock } from './wasm/gaussian-diag-wasm.js';
 import { gaussianFullWasmBlock } from './wasm/gaussian-full-wasm.js';
 
@@ -19,4 +20,6 @@ export const blockKernels: Record<string, BlockKernel> = {
   categorical: categoricalBlock,
   'gaussian-full-wasm': gaussianFullWasmBlock,
   'gaussian-diag-wasm': gaussianDiagWasmBlock,
+  'poisson-wasm': poissonWasmBlock,
+  'bernoulli-wasm': bernoulliWasmBlock,
 };

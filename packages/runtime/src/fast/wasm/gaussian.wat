@@ -184,41 +184,10 @@
     (f64.store (local.get $nk) (f64.add (f64.load (local.get $nk)) (local.get $n)))
   )
 
-  ;; exp of two lanes, for arguments ≤ 0 (a log-sum-exp after its maximum): exp(x) = 2^k · e^f
+  ;; The exp inside softmax, two lanes at a time, for arguments ≤ 0 (a log-sum-exp after its maximum): exp(x) = 2^k · e^f
   ;; with k = round(x / ln 2), f = x − k ln 2 in two parts (|f| ≤ ln 2 / 2), e^f by its Taylor
   ;; polynomial to degree 13 (truncation below 1e-17 relative); below −708 (where 2^k would be
   ;; subnormal), for −∞ and for NaN the result is 0.
-  (func $exp2lanes (param $x v128) (result v128)
-    (local $k v128) (local $f v128) (local $p v128) (local $scale v128)
-    (local.set $k (f64x2.nearest (f64x2.mul (local.get $x) (v128.const f64x2 1.4426950408889634 1.4426950408889634))))
-    (local.set $f (f64x2.sub (local.get $x) (f64x2.mul (local.get $k) (v128.const f64x2 0.6931471803691238 0.6931471803691238))))
-    (local.set $f (f64x2.sub (local.get $f) (f64x2.mul (local.get $k) (v128.const f64x2 1.9082149292705877e-10 1.9082149292705877e-10))))
-    (local.set $p (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $f)) (v128.const f64x2 2.08767569878681e-9 2.08767569878681e-9)))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $f)) (v128.const f64x2 2.505210838544172e-8 2.505210838544172e-8)))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $f)) (v128.const f64x2 2.755731922398589e-7 2.755731922398589e-7)))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $f)) (v128.const f64x2 2.7557319223985893e-6 2.7557319223985893e-6)))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $f)) (v128.const f64x2 2.48015873015873e-5 2.48015873015873e-5)))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $f)) (v128.const f64x2 1.984126984126984e-4 1.984126984126984e-4)))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $f)) (v128.const f64x2 1.388888888888889e-3 1.388888888888889e-3)))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $f)) (v128.const f64x2 8.333333333333333e-3 8.333333333333333e-3)))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $f)) (v128.const f64x2 4.1666666666666664e-2 4.1666666666666664e-2)))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $f)) (v128.const f64x2 0.16666666666666666 0.16666666666666666)))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $f)) (v128.const f64x2 0.5 0.5)))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $f)) (v128.const f64x2 1 1)))
-    (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $f)) (v128.const f64x2 1 1)))
-    ;; 2^k from its exponent bits; k ≥ −1022 where the mask keeps the result
-    (local.set $scale (i64x2.shl
-      (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero
-        (f64x2.max (local.get $k) (v128.const f64x2 -1022 -1022))))
-        (v128.const i64x2 1023 1023))
-      (i32.const 52)))
-    (v128.bitselect
-      (f64x2.mul (local.get $p) (local.get $scale))
-      (v128.const f64x2 0 0)
-      (f64x2.ge (local.get $x) (v128.const f64x2 -708 -708)))
-  )
-
   ;; softmax: for `rows` rows of L (row stride Kp f64s, Kp even, L[i][k] = Mahalanobis ‖z‖²):
   ;;   l_k = lc_k − ½ L[i][k], m = max_k l_k, e_k = exp(l_k − m), s = Σ e_k,
   ;;   L[i][k] ← e_k / s (the responsibilities), mOut[i] = m, sOut[i] = s,
@@ -228,6 +197,7 @@
         (param $mOut i32) (param $sOut i32) (param $tOut i32)
     (local $i i32) (local $k i32) (local $p i32) (local $row i32)
     (local $v v128) (local $mv v128) (local $sv v128) (local $tv v128) (local $e v128) (local $m f64) (local $s f64)
+    (local $k2 v128) (local $f v128) (local $poly v128) (local $scale v128)
     (local.set $row (i32.shl (local.get $Kp) (i32.const 3)))
     (block $idone (loop $iloop
       (br_if $idone (i32.ge_u (local.get $i) (local.get $rows)))
@@ -252,7 +222,34 @@
       (block $k2 (loop $kloop2
         (br_if $k2 (i32.ge_u (local.get $k) (local.get $Kp)))
         (local.set $v (f64x2.sub (v128.load (local.get $p)) (local.get $mv)))
-        (local.set $e (call $exp2lanes (local.get $v)))
+        ;; e = exp(v), inline (a call per two lanes costs as much as the polynomial)
+        (local.set $k2 (f64x2.nearest (f64x2.mul (local.get $v) (v128.const f64x2 1.4426950408889634 1.4426950408889634))))
+        (local.set $f (f64x2.sub (local.get $v) (f64x2.mul (local.get $k2) (v128.const f64x2 0.6931471803691238 0.6931471803691238))))
+        (local.set $f (f64x2.sub (local.get $f) (f64x2.mul (local.get $k2) (v128.const f64x2 1.9082149292705877e-10 1.9082149292705877e-10))))
+        (local.set $poly (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))
+        (local.set $poly (f64x2.add (f64x2.mul (local.get $poly) (local.get $f)) (v128.const f64x2 2.08767569878681e-9 2.08767569878681e-9)))
+        (local.set $poly (f64x2.add (f64x2.mul (local.get $poly) (local.get $f)) (v128.const f64x2 2.505210838544172e-8 2.505210838544172e-8)))
+        (local.set $poly (f64x2.add (f64x2.mul (local.get $poly) (local.get $f)) (v128.const f64x2 2.755731922398589e-7 2.755731922398589e-7)))
+        (local.set $poly (f64x2.add (f64x2.mul (local.get $poly) (local.get $f)) (v128.const f64x2 2.7557319223985893e-6 2.7557319223985893e-6)))
+        (local.set $poly (f64x2.add (f64x2.mul (local.get $poly) (local.get $f)) (v128.const f64x2 2.48015873015873e-5 2.48015873015873e-5)))
+        (local.set $poly (f64x2.add (f64x2.mul (local.get $poly) (local.get $f)) (v128.const f64x2 1.984126984126984e-4 1.984126984126984e-4)))
+        (local.set $poly (f64x2.add (f64x2.mul (local.get $poly) (local.get $f)) (v128.const f64x2 1.388888888888889e-3 1.388888888888889e-3)))
+        (local.set $poly (f64x2.add (f64x2.mul (local.get $poly) (local.get $f)) (v128.const f64x2 8.333333333333333e-3 8.333333333333333e-3)))
+        (local.set $poly (f64x2.add (f64x2.mul (local.get $poly) (local.get $f)) (v128.const f64x2 4.1666666666666664e-2 4.1666666666666664e-2)))
+        (local.set $poly (f64x2.add (f64x2.mul (local.get $poly) (local.get $f)) (v128.const f64x2 0.16666666666666666 0.16666666666666666)))
+        (local.set $poly (f64x2.add (f64x2.mul (local.get $poly) (local.get $f)) (v128.const f64x2 0.5 0.5)))
+        (local.set $poly (f64x2.add (f64x2.mul (local.get $poly) (local.get $f)) (v128.const f64x2 1 1)))
+        (local.set $poly (f64x2.add (f64x2.mul (local.get $poly) (local.get $f)) (v128.const f64x2 1 1)))
+        ;; 2^k from its exponent bits; k ≥ −1022 where the mask keeps the result
+        (local.set $scale (i64x2.shl
+          (i64x2.add (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero
+            (f64x2.max (local.get $k2) (v128.const f64x2 -1022 -1022))))
+            (v128.const i64x2 1023 1023))
+          (i32.const 52)))
+        (local.set $e (v128.bitselect
+          (f64x2.mul (local.get $poly) (local.get $scale))
+          (v128.const f64x2 0 0)
+          (f64x2.ge (local.get $v) (v128.const f64x2 -708 -708))))
         (v128.store (local.get $p) (local.get $e))
         (local.set $sv (f64x2.add (local.get $sv) (local.get $e)))
         (local.set $tv (f64x2.add (local.get $tv)
