@@ -95,7 +95,7 @@ export function specialiseMixture(program: FitProgram, data: BoundData, options:
   if (prior.args.length !== 1 || !isParam(wSource, [])) return undefined;
   const params = new Map(program.params.map((p) => [p.name, p]));
   const weights = params.get(wSource.name);
-  if (!weights || weights.dims.length !== 0 || weights.alsoIn || size(weights.shape, sizes) !== k) return undefined;
+  if (weights?.dims.length !== 0 || weights.alsoIn || size(weights.shape, sizes) !== k) return undefined;
   let alpha: Float64Array | undefined;
   if (weights.rule === 'dirichlet-map') {
     const a = weights.prior;
