@@ -18,46 +18,7 @@
  * Scratch: K entries.
  */
 import type { Arena } from './block-kernel.js';
-
-/**
- * Turns the K log densities at f64[lp …] into responsibilities in place, adds the row's
- * entropy to f64[slot + 1] and returns log Σ_k exp(lp_k) (−∞ and uniform r for an impossible row).
- */
-function normaliseRow(f64: Float64Array, lp: number, K: number, slot: number): number {
-  let max = Number.NEGATIVE_INFINITY;
-  for (let k = 0; k < K; k++) if (f64[lp + k]! > max) max = f64[lp + k]!;
-  if (max === Number.NEGATIVE_INFINITY || Number.isNaN(max)) {
-    for (let k = 0; k < K; k++) f64[lp + k] = 1 / K;
-    f64[slot + 1]! += Math.log(K);
-    return Number.NEGATIVE_INFINITY;
-  }
-  let sum = 0;
-  for (let k = 0; k < K; k++) {
-    const e = Math.exp(f64[lp + k]! - max);
-    f64[lp + k] = e;
-    sum += e;
-  }
-  const inv = 1 / sum;
-  let entropy = 0;
-  for (let k = 0; k < K; k++) {
-    const r = f64[lp + k]! * inv;
-    f64[lp + k] = r;
-    if (r > 0) entropy -= r * Math.log(r);
-  }
-  f64[slot + 1]! += entropy;
-  return max + Math.log(sum);
-}
-
-/** The responsibilities of row i: computed (mode 0, optionally written to R) or read (mode 1). */
-function finishRow(f64: Float64Array, lp: number, K: number, slot: number, R: number, given: boolean): number {
-  if (given) {
-    for (let k = 0; k < K; k++) f64[lp + k] = f64[R + k]!;
-    return 0;
-  }
-  const ll = normaliseRow(f64, lp, K, slot);
-  if (R >= 0) for (let k = 0; k < K; k++) f64[R + k] = f64[lp + k]!;
-  return ll;
-}
+import { finishRow } from './normalise-row.js';
 
 export function poissonBlock(arena: Arena, desc: number, i0: number, i1: number, slot: number, scratch: number) {
   const { f64, i32 } = arena;

@@ -19,6 +19,7 @@
  * log w_k + log N(x; μ_k, Σ_k) = c_k − ½‖U_kᵀ(x − μ_k)‖²: no divisions in the loop.
  */
 import type { Arena } from './block-kernel.js';
+import { finishRow } from './normalise-row.js';
 
 /** Statistics per component after the 2 + K header: Σ r d and the packed upper Σ r d dᵀ. */
 export const fullStatStride = (d: number): number => d + (d * (d + 1)) / 2;
@@ -37,11 +38,9 @@ export function gaussianFullBlock(arena: Arena, desc: number, i0: number, i1: nu
   const diff = scratch + K;
   const stats = slot + 2 + K;
   let logLik = 0;
-  let entropy = 0;
   for (let i = i0; i < i1; i++) {
     const x = X + i * D;
     const rr = R + (i - i0) * K;
-    let max = Number.NEGATIVE_INFINITY;
     for (let k = 0; k < K; k++) {
       const p = P + k * pStride;
       const mu = p + 1;
@@ -58,31 +57,8 @@ export function gaussianFullBlock(arena: Arena, desc: number, i0: number, i1: nu
       }
       const v = f64[p]! - 0.5 * q;
       f64[lp + k] = v;
-      if (v > max) max = v;
     }
-    if (given) {
-      for (let k = 0; k < K; k++) f64[lp + k] = f64[rr + k]!;
-    } else if (max === Number.NEGATIVE_INFINITY || Number.isNaN(max)) {
-      // Impossible under every component: uniform responsibilities, as the general path.
-      for (let k = 0; k < K; k++) f64[lp + k] = 1 / K;
-      logLik = Number.NEGATIVE_INFINITY;
-      entropy += Math.log(K);
-    } else {
-      let sum = 0;
-      for (let k = 0; k < K; k++) {
-        const e = Math.exp(f64[lp + k]! - max);
-        f64[lp + k] = e;
-        sum += e;
-      }
-      const inv = 1 / sum;
-      for (let k = 0; k < K; k++) {
-        const r = f64[lp + k]! * inv;
-        f64[lp + k] = r;
-        if (r > 0) entropy -= r * Math.log(r);
-      }
-      logLik += max + Math.log(sum);
-    }
-    if (R >= 0 && !given) for (let k = 0; k < K; k++) f64[rr + k] = f64[lp + k]!;
+    logLik += finishRow(f64, lp, K, slot, R < 0 ? -1 : rr, given);
     for (let k = 0; k < K; k++) {
       const r = f64[lp + k]!;
       f64[slot + 2 + k]! += r;
@@ -98,5 +74,4 @@ export function gaussianFullBlock(arena: Arena, desc: number, i0: number, i1: nu
     }
   }
   f64[slot]! += logLik;
-  f64[slot + 1]! += entropy;
 }
