@@ -6,7 +6,8 @@
  * and a simulated mixture of binomial regressions, both run to their fixed point; Q (the kernels'
  * expected complete-data log-likelihood, independent of Newton's own formulas) never decreases
  * within a Newton M-step, step by step; at Newton's fixed point the gradient of Q by central
- * differences is zero. Iterations and time of both to the same tolerance are printed, not asserted.
+ * differences is zero; with latents the executor's M-step is ONE Newton step (Lange's EM gradient
+ * algorithm), whose EM fixed point is the full Newton M-step's. Iterations and time of both to the same tolerance are printed, not asserted.
  */
 import { lowerDataSchema, lowerFitProgram, planSource } from '@emforge/compiler';
 import { SourceFile } from '@emforge/dsl';
@@ -23,6 +24,8 @@ import {
   makeStreams,
   type NumericExpr,
   newtonGlm,
+  newtonStepsWithLatents,
+  numericMStep,
   numericObjective,
   prepareMixture,
   sampleProgram,
@@ -203,6 +206,35 @@ describe('Newton / IRLS for GLM blocks', () => {
         `${name}, one M-step to convergence: Newton ${outcome.steps} steps ${(t1 - t0).toFixed(1)} ms, L-BFGS ${result.iterations} iterations ${(t3 - t2).toFixed(1)} ms`,
       );
     }
+  });
+
+  test('with latents an M-step takes one Newton step (EM gradient); its EM fixed point is the full Newton M-step maximiser', () => {
+    const { program, data } = example('mixture-logistic');
+    expect(newtonStepsWithLatents).toBe(1);
+    // One M-step of the executor equals one Newton step by hand from the same state.
+    const start = fitAnyProgram(program, data, { seed: 3, tol: 0, maxIter: 5 }).result;
+    const mix = prepareMixture(program, data);
+    const values = saveParams(mix);
+    values.w!.set(start.params.w as number[]);
+    values.beta!.set((start.params.beta as number[][]).flat());
+    eStepMixture(mix, values);
+    const block = glmBlocks(mix).blocks[0]!;
+    const ctx = { rng: makeStreams(1, 1)[0]!, iteration: 6, warn: () => {}, perturb: () => {} };
+    numericMStep(mix, ctx);
+    const executor = block.param.values.slice();
+    block.param.values.set(values.beta!);
+    expect(newtonGlm(mix, block, { maxIter: 1 }).steps).toBe(2);
+    expect(Array.from(block.param.values)).toEqual(Array.from(executor));
+    // At the converged fit, Newton to convergence on Q (after an E-step) moves beta by < 1e-6:
+    // the one-step EM's fixed point is the same as the full-M-step EM's.
+    const fit = fitAnyProgram(program, data, { seed: 1, restarts: 1, tol: 0, maxIter: 1500 }).result;
+    values.w!.set(fit.params.w as number[]);
+    values.beta!.set((fit.params.beta as number[][]).flat());
+    eStepMixture(mix, values);
+    block.param.values.set(values.beta!);
+    expect(newtonGlm(mix, block).converged).toBe(true);
+    for (const [j, v] of block.param.values.entries())
+      expect(Math.abs(v - values.beta![j]!), `beta entry ${j}`).toBeLessThan(1e-6 * (1 + Math.abs(v)));
   });
 
   test('Q never decreases within a Newton M-step (per step), and the fixed point has zero gradient', () => {

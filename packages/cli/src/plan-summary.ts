@@ -5,7 +5,7 @@
  *       E-step   z: enumerate — finite latent z[n] with K states …
  *       M-step   weights: closed-form — p of Categorical …
  */
-import type { InferencePlan } from '@emforge/compiler';
+import { executedParam, type InferencePlan } from '@emforge/compiler';
 
 /** The `plan` object of `emforge check --json`. */
 export interface PlanSummary {
@@ -16,7 +16,8 @@ export interface PlanSummary {
 export function summarizePlan(plan: InferencePlan): PlanSummary {
   return {
     latents: plan.latents.map((l) => ({ name: l.name, strategy: l.strategy, reason: l.reason })),
-    params: plan.params.map((p) => ({ name: p.name, update: p.update, reason: p.reason })),
+    // As the executor runs them: the same decision the fit follows (`executedParam`).
+    params: plan.params.map(executedParam).map((p) => ({ name: p.name, update: p.update, reason: p.reason })),
   };
 }
 

@@ -15,6 +15,7 @@ export { lowerFitProgram } from './lower/lower-fit-program.js';
 export { lowerProgram } from './lower/lower-program.js';
 export * from './pipeline.js';
 export type * from './plan/inference-plan.js';
+export { executedParam, executedPlan } from './plan/inference-plan.js';
 export { printPlan } from './plan/print-plan.js';
 export { updateRules } from './plan/rules/index.js';
 export type { ParamContext, RuleMatch, UpdateRule } from './plan/rules/update-rule.js';

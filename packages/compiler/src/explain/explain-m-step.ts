@@ -75,7 +75,8 @@ export function explainMStep(ctx: ExplainContext): string {
     '',
   ];
   for (const p of ctx.plan.params) {
-    lines.push(`### \`${p.name}\` — ${kinds[p.update]}`, '');
+    const kind = p.update === 'numeric' && p.exact ? 'numeric (exact weighted MLE of its family)' : kinds[p.update];
+    lines.push(`### \`${p.name}\` — ${kind}`, '');
     lines.push('```', ...formulaOf(ctx, p).split('; '), '```', '');
     lines.push(`- rule: \`${p.rule}\` — ${p.reason}`);
     if (p.prior) lines.push(`- prior: \`${p.prior.text}\` (${p.prior.conjugate ? 'conjugate' : 'not conjugate'})`);

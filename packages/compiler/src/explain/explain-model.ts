@@ -5,6 +5,7 @@
  * this file orders them.
  */
 import type { PlanOutcome } from '../pipeline.js';
+import { executedPlan } from '../plan/inference-plan.js';
 import { type ExplainContext, makeExplainContext } from './explain-context.js';
 import { explainEStep } from './explain-e-step.js';
 import { explainLikelihood } from './explain-likelihood.js';
@@ -56,7 +57,8 @@ export function explainPlan(outcome: PlanOutcome): string {
   if (!outcome.plan || !outcome.graph) {
     return `# ${name}\n\nNo inference plan: the model has errors (see \`emforge check\`).\n`;
   }
-  const ctx = makeExplainContext(outcome, outcome.graph, outcome.plan);
+  // Every param as the executor runs it (a closed form in an expression statement runs numerically, …).
+  const ctx = makeExplainContext(outcome, outcome.graph, executedPlan(outcome.plan));
   const sections = [
     `# EM for \`${name}\``,
     explainSource(ctx),

@@ -3,7 +3,8 @@
  * own names: Q(param) summed over the likelihood factors the param appears in, each term weighted
  * by the E-step's posterior of the latents that select it (`Σ_n Σ_k r[n,k] log Poisson(y[n] |
  * exp(dot(X[n], beta[k])))`), or as an expectation for continuous latents, plus the log prior;
- * and how the maximisation runs (the executor's optimiser: Newton / IRLS for a canonical-link GLM in
+ * and how the maximisation runs (the executor's optimiser: the family's exact weighted MLE for a
+ * `family-mle:<Family>` block, Newton / IRLS for a canonical-link GLM in
  * a linear predictor, else L-BFGS over the unconstrained parameterisation of the param's declared
  * type; the generalized-EM acceptance).
  */
@@ -95,19 +96,37 @@ export function numericMethodLines(ctx: ExplainContext, p: ParamPlan): string[] 
   const variable = ctx.graph.variables.get(p.name);
   const newton =
     variable && glmNewton(ctx.graph, variable, childOccurrences(ctx.graph, p.name), ctx.ownFactors(p.name)[0]);
-  if (newton?.newton) {
+  if (p.rule.startsWith('family-mle:')) {
+    const family = p.rule.slice('family-mle:'.length);
+    const block = ctx.plan.params.filter((q) => q.rule === p.rule).map((q) => `\`${q.name}\``);
     return [
-      `- how: Newton–Raphson (IRLS) from the current value, per component k: ${p.name}[k] += (Σ r·${newton.variance}·x xᵀ${ctx.ownFactors(p.name).length > 0 ? ' + prior precision' : ''})⁻¹ · ∇Q, by a Cholesky solve, repeated to convergence (${newton.family} with its canonical ${newton.link} link on a linear predictor: the Hessian is that cheap)`,
+      `- how: ${family}'s exact weighted maximum likelihood, per component, with the responsibilities as weights${block.length > 1 ? `; ${block.join(', ')} together, as one block` : ''} (the family's own iteration: no L-BFGS)`,
+      '- acceptance: none needed — the weighted MLE is the maximiser of Q, so EM stays exact and monotone',
+    ];
+  }
+  if (newton?.newton) {
+    const steps =
+      ctx.plan.latents.length > 0
+        ? "one Newton step per M-step (Lange's EM gradient algorithm: it converges at EM's own rate, and the next E-step changes the responsibilities anyway)"
+        : 'repeated to convergence (no latents: one M-step is the whole maximum-likelihood fit)';
+    return [
+      `- how: Newton–Raphson (IRLS) from the current value, per component k: ${p.name}[k] += (Σ r·${newton.variance}·x xᵀ${ctx.ownFactors(p.name).length > 0 ? ' + prior precision' : ''})⁻¹ · ∇Q, by a Cholesky solve; ${steps} (${newton.family} with its canonical ${newton.link} link on a linear predictor: the Hessian is that cheap)`,
       '- acceptance (generalized EM): each Newton step is halved until Q does not decrease, so every step keeps or raises Q',
     ];
   }
   const base = elementBase(variable?.declared ?? '');
   const param = base ? parameterisations[base]?.(p.name) : undefined;
-  const together = ctx.plan.params.filter((q) => q.update === 'numeric').map((q) => `\`${q.name}\``);
+  const isLbfgs = (q: ParamPlan) => {
+    const v = ctx.graph.variables.get(q.name);
+    const n = v && glmNewton(ctx.graph, v, childOccurrences(ctx.graph, q.name), ctx.ownFactors(q.name)[0]);
+    return q.update === 'numeric' && q.rule === 'numeric' && !n?.newton;
+  };
+  const together = ctx.plan.params.filter(isLbfgs).map((q) => `\`${q.name}\``);
+  const whyNot = newton && !newton.newton ? `; not Newton / IRLS: ${newton.why}` : '';
   return [
     `- how: L-BFGS from the current value${param ? ` over ${param}` : ''}, unconstrained, with gradients of Q by reverse-mode differentiation of the model's expressions${
       together.length > 1 ? `; ${together.join(', ')} are maximised together, as one block` : ''
-    }`,
+    }${whyNot}`,
     '- acceptance (generalized EM): every line-search step must increase Q (Armijo backtracking), and the new value is kept only if Q did not decrease from its value at the start of the step — otherwise the param stays where it was',
   ];
 }

@@ -65,6 +65,36 @@ export interface ParamPlan {
   readonly factors: readonly NodeId[];
   /** Where the update's obstacle is, for a numeric update with a reason to point at. */
   readonly at?: Span;
+  /**
+   * What the executor runs, when it is not the update above (fallback/executor-blocks.ts): a
+   * closed-form rule in a statement with an expression argument runs as a numeric step, a
+   * numeric param of a family with an exact weighted MLE runs as that MLE. `emforge check`,
+   * `--dump plan` and `explain` show this (`executedPlan`); the update above stays the design's
+   * decision-table answer.
+   */
+  readonly runs?: ExecutedUpdate;
+}
+
+/** The update the executor runs instead of the planned rule. */
+export interface ExecutedUpdate {
+  readonly update: MStepUpdate;
+  readonly rule: string;
+  readonly reason: string;
+  readonly formula: string;
+  readonly exact: boolean;
+  readonly at?: Span;
+}
+
+/** The param as the executor runs it: `runs` over the planned update (statistics dropped when replaced). */
+export function executedParam(p: ParamPlan): ParamPlan {
+  if (!p.runs) return p;
+  const { runs, at: _at, ...rest } = p;
+  return { ...rest, ...runs, statistics: [] };
+}
+
+/** The plan with every param as the executor runs it. */
+export function executedPlan(plan: InferencePlan): InferencePlan {
+  return plan.params.some((p) => p.runs) ? { ...plan, params: plan.params.map(executedParam) } : plan;
 }
 
 export type Objective = 'log-likelihood' | 'log-posterior' | 'elbo';

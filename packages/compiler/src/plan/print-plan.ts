@@ -1,5 +1,9 @@
-/** The inference plan as text, for `emforge check --dump plan` and the plan goldens. */
-import type { InferencePlan } from './inference-plan.js';
+/**
+ * The inference plan as text, for `emforge check --dump plan` and the plan goldens: each param
+ * as the executor runs it (`executedParam`), with the decision table's rule beside it where the
+ * two differ.
+ */
+import { executedParam, type InferencePlan } from './inference-plan.js';
 
 export function printPlan(plan: InferencePlan): string {
   const lines: string[] = [
@@ -15,9 +19,12 @@ export function printPlan(plan: InferencePlan): string {
   }
   lines.push('params');
   if (plan.params.length === 0) lines.push('  (none)');
-  for (const p of plan.params) {
+  for (const planned of plan.params) {
+    // What the executor runs (its `runs`), with the decision table's answer beside it when different.
+    const p = executedParam(planned);
     lines.push(`  ${p.name}: ${p.update} [${p.rule}]`);
     lines.push(`    reason: ${p.reason}`);
+    if (planned.runs) lines.push(`    rule on paper: ${planned.update} [${planned.rule}] — ${planned.reason}`);
     if (p.prior) lines.push(`    prior: ${p.prior.text}${p.prior.conjugate ? ' (conjugate)' : ' (not conjugate)'}`);
     lines.push(`    update: ${p.formula}`);
     for (const s of p.statistics) lines.push(`    statistic: ${s.name} = ${s.formula}`);
