@@ -45,6 +45,8 @@ export const compiledKinds: readonly string[] = [
   'scale-mixture',
   'missing-gaussian',
   'linear-gaussian',
+  'mean-field',
+  'variational',
 ];
 
 /** The kind a model lowers to (`mixture` for a FitProgram), or undefined when it does not lower. */
@@ -69,10 +71,12 @@ export function exampleNames(): string[] {
     'hmm-dishonest-casino',
     'hmm-gaussian',
     'iris-gmm',
+    'lda',
     'linear-gaussian-chain',
     'mixture-factor-analysers',
     'mvn-missing',
     'old-faithful-gmm',
+    'poisson-lognormal',
     'poisson-mixture-map',
     'ppca',
     'student-t-scale-mixture',

@@ -41,9 +41,7 @@ const notYet: Readonly<Record<string, string>> = {
   'gmm-map.em': 'InvWishart prior in the log prior',
   'gmm-niw.em': 'normal-inverse-Wishart pair',
   'two-alleles.em': 'a scale chosen by other latents than its mean',
-  'genetic-linkage.em': 'an expression argument (numeric value sources)',
-  'mixture-regression.em': 'an expression argument (numeric value sources)',
-  'mixlogit.em': 'an expression argument (numeric value sources)',
+  'mixture-regression.em': 'an L-BFGS block over several params',
 };
 
 interface Case {

@@ -14,10 +14,12 @@ import {
   type DataSchema,
   type FitProgram,
   type LinearGaussianProgram,
+  type MeanFieldProgram,
   type MissingGaussianProgram,
   type Program,
   runtimeVersion,
   type ScaleMixtureProgram,
+  type VariationalProgram,
 } from '@emforge/runtime';
 import type { PlanOutcome } from '../pipeline.js';
 import type { InferencePlan } from '../plan/inference-plan.js';
@@ -35,16 +37,19 @@ import { lowerChainInitialize, lowerChainMStep } from './lower-chain-m-step.js';
 import { lowerHeader } from './lower-header.js';
 import { lowerLinearGaussianChainFitter } from './lower-linear-gaussian-chain.js';
 import { lowerLinearGaussianFactorFitter } from './lower-linear-gaussian-factor.js';
+import { lowerMeanFieldFitter } from './lower-mean-field-api.js';
 import { lowerMissingGaussianFitter } from './lower-missing-gaussian.js';
 import { lowerEvaluate, lowerFit, lowerSample } from './lower-mixture-api.js';
 import { lowerEStep, lowerLogPrior } from './lower-mixture-e-step.js';
 import { lowerInitialize, lowerWork } from './lower-mixture-init.js';
 import { lowerMStep } from './lower-mixture-m-step.js';
 import { lowerBind, lowerFlatTypes, lowerParamConversions, lowerPublicTypes } from './lower-mixture-types.js';
+import { attachNumeric } from './lower-numeric-m-step.js';
 import { lowerScaleMixtureFitter } from './lower-scale-mixture-api.js';
+import { lowerVariationalFitter } from './lower-variational-api.js';
 import { CodegenUnsupported, makeMixtureContext } from './mixture-context.js';
 import { printFitter } from './print-fitter.js';
-import { localHelpers, type RuntimeHelper, runtimeHelpers } from './runtime-inline.js';
+import { resolveHelpers } from './runtime-inline.js';
 
 export interface EmitFitterOptions {
   /** Inline the runtime pieces instead of importing @emforge/runtime. */
@@ -71,7 +76,7 @@ export interface LoweredFitter {
 const RUNTIME = '@emforge/runtime';
 
 function lowerMixtureFitter(input: FitterInput): LoweredFitter {
-  const ctx = makeMixtureContext(input.program as FitProgram, input.schema, input.plan, input.source);
+  const ctx = attachNumeric(makeMixtureContext(input.program as FitProgram, input.schema, input.plan, input.source));
   // Lowered in dependency order (the work buffers are known once the steps are), printed in reading order.
   const eStep = lowerEStep(ctx);
   const logPrior = lowerLogPrior(ctx);
@@ -79,6 +84,7 @@ function lowerMixtureFitter(input: FitterInput): LoweredFitter {
   const initialize = lowerInitialize(ctx);
   const fit = lowerFit(ctx, logPrior !== undefined);
   const evaluate = lowerEvaluate(ctx);
+  if (ctx.numeric) ctx.numeric.sampling = true;
   const sample = lowerSample(ctx);
   const publicTypes = lowerPublicTypes(ctx);
   const conversions = lowerParamConversions(ctx);
@@ -197,57 +203,17 @@ const fitterLowerers: Readonly<Record<string, (input: FitterInput) => LoweredFit
   'scale-mixture': lowerScaleFitter,
   'missing-gaussian': lowerMissingFitter,
   'linear-gaussian': lowerLinearGaussianFitter,
+  'mean-field': (input) => ({
+    ...lowerMeanFieldFitter(input.program as MeanFieldProgram, input.schema, input.plan, input.source),
+    exports: ['fit(data, options)', 'logLik(data, params) (the ELBO)', 'posterior(data, params)'],
+    notes: ['No `sample`: the runtime cannot sample mean-field programs (`emforge sample` draws mixtures only).'],
+  }),
+  variational: (input) => ({
+    ...lowerVariationalFitter(input.program as VariationalProgram, input.schema, input.plan, input.source),
+    exports: ['fit(data, options)', 'logLik(data, params) (the ELBO)', 'posterior(data, params)'],
+    notes: ['No `sample`: the runtime cannot sample variational programs (`emforge sample` draws mixtures only).'],
+  }),
 };
-
-function helperOf(name: string): RuntimeHelper {
-  const h = runtimeHelpers[name] ?? localHelpers[name];
-  if (!h) throw new Error(`codegen: unknown runtime helper '${name}'`);
-  return h;
-}
-
-/** The inlined statements (dependencies first) and the imports, for the requested helpers. */
-function resolveHelpers(
-  requested: ReadonlySet<string>,
-  standalone: boolean,
-): { inline: StatementStructure[]; imports: ImportStructure[] } {
-  const inlined: string[] = [];
-  const imported = new Set<string>();
-  const visit = (name: string) => {
-    if (inlined.includes(name)) return;
-    const h = helperOf(name);
-    if (!standalone && !h.local) {
-      imported.add(name);
-      return;
-    }
-    for (const dep of h.needs) visit(dep);
-    if (!inlined.includes(name)) inlined.push(name);
-  };
-  for (const name of [...requested].sort()) visit(name);
-  const inline = inlined
-    .filter((name) => helperOf(name).source !== '')
-    .map((name): StatementStructure => {
-      const source = helperOf(name).source;
-      return {
-        kind: 'raw',
-        name,
-        text: name === 'FitResult' ? source.replace(/^interface /m, 'export interface ') : source,
-      };
-    });
-  const names = [...imported].sort();
-  return {
-    inline,
-    imports:
-      names.length === 0
-        ? []
-        : [
-            {
-              moduleSpecifier: RUNTIME,
-              namedImports: names.filter((n) => !helperOf(n).typeOnly),
-              typeOnlyImports: names.filter((n) => helperOf(n).typeOnly),
-            },
-          ],
-  };
-}
 
 /** The fitter's structure (before printing), for a planned model and its program. */
 export function lowerFitter(input: FitterInput, options: EmitFitterOptions = {}): FitterSource {
@@ -256,7 +222,12 @@ export function lowerFitter(input: FitterInput, options: EmitFitterOptions = {})
   if (!lower) throw new CodegenUnsupported(`code generation for ${kind} programs is not written yet`);
   const lowered = lower(input);
   const standalone = options.standalone === true;
-  const { inline, imports } = resolveHelpers(lowered.helpers, standalone);
+  const helpers = resolveHelpers(lowered.helpers, standalone, lowered.statements);
+  const { values, types } = helpers.imports;
+  const imports: ImportStructure[] =
+    values.length + types.length === 0
+      ? []
+      : [{ moduleSpecifier: RUNTIME, namedImports: values, typeOnlyImports: types }];
   const header = lowerHeader({
     model: input.program.model,
     source: input.source,
@@ -266,23 +237,21 @@ export function lowerFitter(input: FitterInput, options: EmitFitterOptions = {})
     exports: lowered.exports,
     ...(lowered.notes ? { notes: lowered.notes } : {}),
   });
-  const locals = inline.filter((s) => helperOf(s.name).local);
-  const runtime = inline.filter((s) => !helperOf(s.name).local);
   return {
     header,
     imports,
     ...(standalone ? {} : { reExports: ['FitResult'] }),
     statements: [
-      ...locals,
+      ...helpers.top,
       ...lowered.statements,
-      ...(runtime.length > 0
+      ...(helpers.inlined.length > 0
         ? [
             {
               kind: 'raw' as const,
               name: 'inlined',
               text: '// ---- Inlined from @emforge/runtime (--standalone): the same code the runtime runs. ----',
             },
-            ...runtime,
+            ...helpers.inlined,
           ]
         : []),
     ],

@@ -94,7 +94,7 @@ function categorical(ctx: MixtureContext, f: FitFactor, fi: number): FactorCode 
         ? dims([...paramNamed(ctx, arg.name).dims, ...paramNamed(ctx, arg.name).shape])
         : arg.kind === 'data'
           ? dims([...dataNamed(ctx, arg.name).dims, ...dataNamed(ctx, arg.name).shape])
-          : `${source}.length`;
+          : (ctx.work.find((w) => w.name === source && w.init === undefined)?.size ?? `${source}.length`);
     const table = `log${pascalCase(plain)}`;
     const first = !ctx.work.some((w) => w.name === table);
     addWork(ctx, { name: table, docs: `log of every entry of ${plain} (−∞ for 0)`, type: 'Float64Array', size: total });
@@ -300,6 +300,7 @@ export function lowerEStep(ctx: MixtureContext): FunctionStructure {
   const s = jointState(ctx);
   const plate = dim(ctx.program.plate.size);
   const body: Code[] = [
+    ...(ctx.numeric?.eStepSetup() ?? []),
     ...codes.flatMap((c) => c.setup),
     'let logLik = 0;',
     `for (let n = 0; n < ${plate}; n++) {`,

@@ -89,6 +89,7 @@ export function lowerInitialize(ctx: MixtureContext): FunctionStructure {
       ...destructure(ctx),
       ...declareS(ctx),
       ...destructureWork(ctx, seeding),
+      ...(ctx.numeric?.initialize() ?? []),
       `if (${names.map((n) => `given.${n} === undefined`).join(' || ')}) {`,
       [
         ...seeding,

@@ -654,6 +654,7 @@ export function lowerMStep(ctx: MixtureContext): FunctionStructure[] {
       );
       continue;
     }
+    if (p.rule === 'numeric' && ctx.numeric) continue;
     let body: Code[];
     if (probabilityRules.has(p.rule)) body = probabilityUpdate(ctx, p);
     else if (p.rule === 'mv-normal-mean') body = mvMeanUpdate(ctx, p);
@@ -663,6 +664,11 @@ export function lowerMStep(ctx: MixtureContext): FunctionStructure[] {
     const name = `update${pascalCase(p.name)}`;
     functions.push(updateFunction(ctx, name, paramDocs(ctx, [p.name]), body));
     calls.push(`if (!settings.fixed.has('${p.name}')) ${name}(bound, params, work, ctx, settings);`);
+  }
+  if (ctx.numeric) {
+    const numeric = ctx.numeric.mStep();
+    functions.push(...numeric.functions);
+    calls.push(...numeric.calls);
   }
   functions.push({
     kind: 'function',

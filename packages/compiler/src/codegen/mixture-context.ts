@@ -8,7 +8,7 @@
 
 import type { DataSchema, DataVariableSchema, DimEntry, FitParam, FitProgram, ValueSource } from '@emforge/runtime';
 import type { InferencePlan } from '../plan/inference-plan.js';
-import type { Code } from './fitter-source.js';
+import type { Code, FunctionStructure } from './fitter-source.js';
 
 /** Thrown inside codegen only, caught by `emitFitter`: the first obstacle found. */
 export class CodegenUnsupported {
@@ -64,6 +64,22 @@ export interface MixtureContext {
   readonly helpers: Set<string>;
   /** Buffers of one fit (the `Work` interface), allocated once by `allocateWork`. */
   readonly work: WorkBuffer[];
+  /** Expression arguments and `numeric` params (lower-numeric-*.ts), when the model has them. */
+  numeric?: NumericHooks;
+}
+
+/** What the numeric lowering (lower-numeric-*.ts) adds to a mixture fitter. */
+export interface NumericHooks {
+  /** The view of an expression argument: a work buffer the E-step fills per state (and item). */
+  view(source: Extract<ValueSource, { kind: 'expression' }>): View;
+  /** Statements at the top of the E-step: every expression argument at the live params. */
+  eStepSetup(): Code[];
+  /** Statements at the top of `initialize`: the numeric params' start values of a run. */
+  initialize(): Code[];
+  /** The numeric update functions, and the statements that call them after the closed-form updates. */
+  mStep(): { functions: FunctionStructure[]; calls: Code[] };
+  /** Set while `sample` is lowered: expression arguments are read in place (it has no work buffers). */
+  sampling?: boolean;
 }
 
 /** One buffer of `Work`: a Float64Array (or Uint8Array) of `size` entries, or a computed constant. */
@@ -216,6 +232,7 @@ export function viewOf(ctx: MixtureContext, source: ValueSource, constantName?: 
     case 'state':
       throw new CodegenUnsupported('a latent state as an argument');
     case 'expression':
+      if (ctx.numeric) return ctx.numeric.view(source);
       throw new CodegenUnsupported(`the expression argument '${source.text}'`);
   }
 }
