@@ -141,6 +141,11 @@ describe.each(Object.entries(models))('fast executor, %s', (_name, { model, data
     const b = fitWithPosteriors(program, bound, { seed: 9, maxIter: 30, posteriors: false });
     expect(JSON.stringify(a.result)).toBe(JSON.stringify(b.result));
     expect(b.posteriors.responsibilities).toEqual([]);
+    // Without posteriors the result comes from the best run's last E-step: also after SQUAREM and restarts.
+    const options: EmFitOptions = { seed: 5, restarts: 3, accelerate: 'squarem', tol: 1e-8 };
+    const c = fitWithPosteriors(program, bound, options);
+    const d = fitWithPosteriors(program, bound, { ...options, posteriors: false });
+    expect(JSON.stringify(d.result)).toBe(JSON.stringify(c.result));
   });
 });
 

@@ -120,10 +120,31 @@ export function prepareFast(spec: FastSpec, threads: number): FastMixture {
   i32[desc + 6] = 0;
   i32[desc + 7] = spec.c;
   const kernel = blockKernels[name]!;
-  let logLikConstant = 0;
-  if (spec.family === 'poisson') for (let i = 0; i < n * d; i++) logLikConstant -= lgamma(spec.x[i]! + 1);
+  const logLikConstant = spec.family === 'poisson' ? -sumLogFactorials(spec.x, n * d) : 0;
   const job: BlockJob = { kernel: name, desc, n, slots, statSize, total, scratch, scratchSize };
   return { spec, arena, kernel, job, threads, consts, constStride, statStride, respBlock, logLikConstant };
+}
+
+/** Counts below this have log x! from a table filled on first use (counts are mostly small). */
+const FACTORIAL_TABLE = 4096;
+let logFactorialTable: Float64Array | undefined;
+
+/**
+ * Σ_i log Γ(x_i + 1) over the first `m` entries, in index order: the same lgamma values and the
+ * same summation as a plain loop (so the same bits), with small integer counts looked up.
+ */
+function sumLogFactorials(x: Float64Array, m: number): number {
+  if (!logFactorialTable) {
+    logFactorialTable = new Float64Array(FACTORIAL_TABLE);
+    for (let v = 0; v < FACTORIAL_TABLE; v++) logFactorialTable[v] = lgamma(v + 1);
+  }
+  const table = logFactorialTable;
+  let sum = 0;
+  for (let i = 0; i < m; i++) {
+    const v = x[i]!;
+    sum += v >= 0 && v < FACTORIAL_TABLE && v === Math.floor(v) ? table[v]! : lgamma(v + 1);
+  }
+  return sum;
 }
 
 /**

@@ -226,13 +226,15 @@ function fitPrepared(fm: FastMixture, spec: FastSpec, data: BoundData, options: 
   const nParams = countParams(free.map((p) => ({ element: p.spec.element, dims: p.dims, shape: p.shape })));
   const k = spec.k;
   const responsibilities: number[][] = [];
-  writeConstants(fm, best.params);
-  if (options.posteriors === false) runPass(fm);
-  else
+  // Without posteriors the best run's last E-step (at exactly its params) already holds the sums.
+  let totals = best.stats.totals;
+  if (options.posteriors !== false) {
+    writeConstants(fm, best.params);
     runSerialWithResponsibilities(fm, undefined, (i0, i1, resp) => {
       for (let i = i0; i < i1; i++) responsibilities.push(Array.from(resp.subarray((i - i0) * k, (i - i0 + 1) * k)));
     });
-  const totals = fm.arena.f64.subarray(fm.job.total, fm.job.total + fm.job.statSize);
+    totals = fm.arena.f64.subarray(fm.job.total, fm.job.total + fm.job.statSize);
+  }
   const nested: Record<string, ParamValue> = {};
   for (const p of params) nested[p.spec.name] = nestValues(best.params[p.spec.name]!, [...p.dims, ...p.shape]);
   const result = runResult(spec.program, best, {
