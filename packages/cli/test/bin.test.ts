@@ -2,48 +2,47 @@
  * End to end: the real `emforge` binary in a child process, as a user runs it. Builds the
  * workspace first when dist/ is missing or older than any source file.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { bin, binEnv, bundle, ensureBuilt, root } from './built-cli.js';
 import { fixture, stackLine } from './run-cli.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = join(root, 'packages/cli/bin/emforge.js');
-const packages = ['dsl', 'compiler', 'runtime', 'cli'];
-
-/** Newest modification time of the files under `dir` (0 when it does not exist). */
-function newest(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  let t = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) t = Math.max(t, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return t;
-}
-
-function buildIsStale(): boolean {
-  const built = Math.min(...packages.map((p) => newest(join(root, 'packages', p, 'dist'))));
-  const sources = Math.max(...packages.map((p) => newest(join(root, 'packages', p, 'src'))));
-  return built === 0 || built < sources;
-}
-
 function emforge(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', env: binEnv });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** The same command through the unbundled build (dist/main.js and its modules). */
+function unbundled(...args: string[]) {
+  const entry = `const { main } = await import(${JSON.stringify(join(root, 'packages/cli/dist/main.js'))}); process.exitCode = await main(${JSON.stringify(args)});`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', entry], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', EMFORGE_DEBUG: '' },
+    env: binEnv,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-beforeAll(() => {
-  if (!buildIsStale()) return;
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-b', 'packages/cli'], { cwd: root, stdio: 'pipe' });
-}, 180_000);
+beforeAll(() => ensureBuilt(), 180_000);
+
+describe('the bundled command', () => {
+  it('is what bin/emforge.js runs, and it says the same as the separate modules', () => {
+    expect(readFileSync(bundle, 'utf8')).toContain('packages/cli/dist/main.js');
+    const gmm = join(root, 'examples/old-faithful-gmm');
+    for (const args of [
+      ['--version'],
+      ['check', fixture('broken.em'), fixture('gmm.em')],
+      ['explain', join(gmm, 'model.em')],
+      ['fit', join(gmm, 'model.em'), '--data', join(gmm, 'data.json'), '--restarts', '2', '--json', '--posteriors'],
+      ['fit', join(gmm, 'model.em'), '--data', join(gmm, 'data.json'), '--threads', '2', '--quiet'],
+      ['compile', join(gmm, 'model.em'), '--standalone'],
+    ]) {
+      expect(emforge(...args), args.join(' ')).toEqual(unbundled(...args));
+    }
+  }, 60_000);
+});
 
 describe('the emforge binary', () => {
   it('prints its version', () => {

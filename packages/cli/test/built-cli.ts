@@ -1,6 +1,7 @@
 /**
- * Test helper: the real `emforge` binary (bin/emforge.js, which runs the built dist/), built
- * first when dist/ is missing or older than any source file — the way bin.test.ts does it.
+ * Test helper: the real `emforge` binary (bin/emforge.js, which runs the built dist/ — bundled
+ * into dist/emforge.mjs by scripts/bundle-cli.mjs), built first when dist/ is missing or older
+ * than any source file, and bundled when the bundle is missing or older than dist/main.js.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -22,13 +23,19 @@ function newest(dir: string): number {
   return t;
 }
 
-/** Builds the workspace (tsc -b packages/cli) when dist/ is stale. */
+export const bundle = join(root, 'packages/cli/dist/emforge.mjs');
+const mtime = (path: string) => (existsSync(path) ? statSync(path).mtimeMs : -1);
+
+/** Builds the workspace (`pnpm build`: tsc -b packages/cli, then the bundle) where it is stale. */
 export function ensureBuilt(): void {
   const built = Math.min(...packages.map((p) => newest(join(root, 'packages', p, 'dist'))));
   const sources = Math.max(...packages.map((p) => newest(join(root, 'packages', p, 'src'))));
-  if (built !== 0 && built >= sources) return;
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-b', 'packages/cli'], { cwd: root, stdio: 'pipe' });
+  if (built === 0 || built < sources) {
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    execFileSync(process.execPath, [tsc, '-b', 'packages/cli'], { cwd: root, stdio: 'pipe' });
+  }
+  if (mtime(bundle) < mtime(join(root, 'packages/cli/dist/main.js')))
+    execFileSync(process.execPath, ['scripts/bundle-cli.mjs'], { cwd: root, stdio: 'pipe' });
 }
 
 /** The environment the binary runs in: no colour, no debug output. */

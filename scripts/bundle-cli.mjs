@@ -1,0 +1,73 @@
+/**
+ * Bundles the `emforge` command into one file, packages/cli/dist/emforge.mjs, after `tsc -b`
+ * (the `build` and `prepare` scripts run it). Node loads the compiled packages as ~400 separate
+ * ES modules, and opening, parsing and linking them was most of a short `emforge fit`'s time;
+ * one file starts several times faster (bench/run.ts measures both). bin/emforge.js runs the
+ * bundle when it is at least as new as dist/main.js, else dist/main.js.
+ *
+ * What makes the bundle behave as the separate modules do:
+ * - `import.meta.url` in a module of packages/X/dist keeps naming that module's own file (it
+ *   is rewritten to a URL relative to the bundle), so every path a module finds next to itself
+ *   (the CLI's package.json, chevrotain's single-file build, the worker of the thread pool,
+ *   the runtime's sources for `emforge compile --standalone`, ts-morph loaded on demand) is the
+ *   same as without the bundle;
+ * - the dsl's chevrotain.js (which loads chevrotain's own single-file build by path, with a
+ *   top-level await) is replaced by a plain re-export of chevrotain, bundled with the rest;
+ * - dependencies loaded on demand at run time (ts-morph, the TypeScript compiler, playwright)
+ *   stay outside; CommonJS dependencies get a `require` for Node's built-in modules.
+ */
+import { mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outfile = join(root, 'packages/cli/dist/emforge.mjs');
+const workspaceDist = /[\\/]packages[\\/][^\\/]+[\\/]dist[\\/].*\.js$/;
+
+/** `import.meta.url` of a workspace module → that module's URL, computed from the bundle's. */
+const ownUrl = {
+  name: 'own-import-meta-url',
+  setup(b) {
+    b.onLoad({ filter: workspaceDist }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('import.meta.url')) return undefined;
+      const rel = relative(dirname(outfile), args.path).split('\\').join('/');
+      const url = `new URL(${JSON.stringify(rel)}, import.meta.url).href`;
+      return { contents: source.replaceAll('import.meta.url', url), loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+/** packages/dsl/dist/syntax/chevrotain.js → `export { … } from 'chevrotain'` (its export list kept). */
+const plainChevrotain = {
+  name: 'plain-chevrotain',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]packages[\\/]dsl[\\/]dist[\\/]syntax[\\/]chevrotain\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const names = /export const \{([^}]*)\} = chevrotain;/.exec(source)?.[1];
+      if (!names) throw new Error(`${args.path}: its export list was not found; update scripts/bundle-cli.mjs`);
+      return { contents: `export {${names}} from 'chevrotain';`, loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+const temporary = `${outfile}.${process.pid}.tmp`;
+mkdirSync(dirname(outfile), { recursive: true });
+await build({
+  entryPoints: [join(root, 'packages/cli/dist/main.js')],
+  outfile: temporary,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['ts-morph', 'typescript', 'playwright-core', 'tsx'],
+  banner: {
+    js: "import { createRequire as __emforgeRequire } from 'node:module'; const require = __emforgeRequire(import.meta.url);",
+  },
+  plugins: [plainChevrotain, ownUrl],
+  logLevel: 'warning',
+  legalComments: 'none',
+});
+// Written whole and renamed, so a failed build never leaves half a bundle for bin/emforge.js.
+renameSync(temporary, outfile);
