@@ -162,7 +162,7 @@ interface RunSnapshot<P> {
 }
 
 /** A finished run and the stream before its last E-step. */
-interface RunEnd<P, S> {
+export interface RunEnd<P, S> {
   readonly run: EmRun<P, S>;
   readonly rng: RandomState;
 }
@@ -397,8 +397,71 @@ export function runEm<P, S>(hooks: EmHooks<P, S>, options: EmOptions = {}): EmOu
     const end = runOnce(hooks, rng, r, options, restarts, current, saver);
     objectives.push(end.run.objective);
     last = { params: end.run.params, rng: end.rng };
-    if (best === undefined || end.run.objective > best.run.objective || Number.isNaN(best.run.objective)) best = end;
+    if (keeps(end, best)) best = end;
   }
   if (best === undefined) throw new Error('runEm: no run');
   return { best: best.run, objectives };
+}
+
+/** Whether `end` replaces `best` (runs compared in restart order: the first of equal objectives stays). */
+const keeps = <P, S>(end: RunEnd<P, S>, best: RunEnd<P, S> | undefined) =>
+  best === undefined || end.run.objective > best.run.objective || Number.isNaN(best.run.objective);
+
+/**
+ * Restart `restart` of a fit with `options`, on the stream `runEm` gives it: what a thread that
+ * runs some of the restarts computes (`onIteration` is not called; `runEmShared` replays it).
+ */
+export function runRestart<P, S>(hooks: EmHooks<P, S>, options: EmOptions, restart: number): RunEnd<P, S> {
+  const { seed, restarts } = settingsOf(options);
+  const { onIteration: _, ...quiet } = options;
+  return runOnce(hooks, makeStreams(seed, restarts)[restart]!, restart, quiet, restarts);
+}
+
+/** Restarts shared with other threads: each restart index is claimed once, by whoever asks first. */
+export interface RestartShare<P, S> {
+  /** The next unclaimed restart (≥ the number of restarts when none is left). */
+  claim(): number;
+  /** Waits for the runs the other threads claimed (every restart but the `ranHere` run here) and returns them. */
+  collect(ranHere: number): readonly RunEnd<P, S>[];
+}
+
+/**
+ * `runEm` with the restarts shared between this thread and others (`share`): every run is the
+ * same function of its own stream wherever it runs, and the runs are compared in restart order,
+ * so the outcome is `runEm`'s, bit for bit. `onIteration` is called afterwards, run by run in
+ * restart order, with exactly `runEm`'s calls. Not with checkpoints.
+ */
+export function runEmShared<P, S>(
+  hooks: EmHooks<P, S>,
+  options: EmOptions,
+  share: RestartShare<P, S>,
+): EmOutcome<P, S> {
+  if (options.checkpoint || options.resume)
+    throw new Error('runEmShared: restarts shared between threads cannot be checkpointed');
+  const { restarts } = settingsOf(options);
+  const ends: (RunEnd<P, S> | undefined)[] = new Array(restarts);
+  let here = 0;
+  for (let r = share.claim(); r < restarts; r = share.claim()) {
+    ends[r] = runRestart(hooks, options, r);
+    here++;
+  }
+  for (const end of share.collect(here)) ends[end.run.restart] = end;
+  let best: RunEnd<P, S> | undefined;
+  const objectives: number[] = [];
+  for (const [r, end] of ends.entries()) {
+    if (end === undefined) throw new Error(`runEmShared: run ${r + 1} was not run`);
+    const { history } = end.run;
+    for (let t = 0; t < history.length; t++) {
+      options.onIteration?.({
+        restart: r,
+        restarts,
+        iteration: t,
+        objective: history[t]!,
+        ...(t === 0 ? {} : { relativeChange: (history[t]! - history[t - 1]!) / Math.abs(history[t]!) }),
+      });
+    }
+    objectives.push(end.run.objective);
+    if (keeps(end, best)) best = end;
+  }
+  return { best: best!.run, objectives };
 }

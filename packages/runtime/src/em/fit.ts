@@ -42,7 +42,7 @@ export interface EmFitOptions extends EmOptions {
   readonly standardErrors?: boolean;
   /** Return the responsibilities (default true); false leaves `posteriors.responsibilities` empty. */
   readonly posteriors?: boolean;
-  /** Threads of the fast executor's E-step (default 1). */
+  /** Threads of the fast executor (default every core): the E-step's passes, or for small passes the restarts. */
   readonly threads?: number;
   /** false: always the general mixture executor, never the fast one (fast/specialise.ts). */
   readonly specialise?: boolean;

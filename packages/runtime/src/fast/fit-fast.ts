@@ -9,7 +9,7 @@
 import type { BoundData } from '../data/bind-data.js';
 import { findDistribution } from '../distributions/registry.js';
 import { countParams } from '../em/criteria.js';
-import { type EmHooks, type EmStepContext, runEm } from '../em/em-driver.js';
+import { type EmHooks, type EmStepContext, runEm, runEmShared } from '../em/em-driver.js';
 import { type EmFitOptions, flatValues, type ProgramFit } from '../em/fit.js';
 import { isScalarConstant } from '../em/fit-program.js';
 import { nestValues, type ParamValue, runResult } from '../em/fit-result.js';
@@ -17,7 +17,7 @@ import { kmeansPlusPlus, randomPoints } from '../em/init.js';
 import { constantValues, FitSetupError, type MixtureParam, resolveDim } from '../em/mixture.js';
 import { makeUnconstrained } from '../em/unconstrained.js';
 import { releaseArena } from '../parallel/run-blocks.js';
-import { passThreads } from '../parallel/threads.js';
+import { defaultThreads, passThreads } from '../parallel/threads.js';
 import { sampleDirichlet } from '../random/continuous.js';
 import { type FastStats, mStepFast } from './fast-m-step.js';
 import {
@@ -27,6 +27,7 @@ import {
   runSerialWithResponsibilities,
   writeConstants,
 } from './fast-mixture.js';
+import { restartShare, shareRestarts } from './restart-threads.js';
 import type { FastSpec } from './specialise.js';
 
 type Values = Readonly<Record<string, Float64Array>>;
@@ -96,7 +97,7 @@ function nearestSeed(x: Float64Array, d: number, i: number, seeds: readonly numb
 }
 
 /** The EM hooks of the fast executor; `stats.totals` are copies, so any E-step order is safe. */
-function fastHooks(fm: FastMixture, data: BoundData, options: EmFitOptions): EmHooks<Values, FastStats> {
+export function fastHooks(fm: FastMixture, data: BoundData, options: EmFitOptions): EmHooks<Values, FastStats> {
   const { spec } = fm;
   const params = mixtureParams(spec, data);
   const fixed = flatValues(spec.program, options.fixed ?? {}, 'fixed');
@@ -220,7 +221,19 @@ export function fitFast(spec: FastSpec, data: BoundData, options: EmFitOptions =
 }
 
 function fitPrepared(fm: FastMixture, spec: FastSpec, data: BoundData, options: EmFitOptions): ProgramFit {
-  const { best } = runEm(fastHooks(fm, data, options), options);
+  const hooks = fastHooks(fm, data, options);
+  // A pass too small for the parallel E-step: the restarts are shared between two threads instead.
+  const threads = Math.max(1, Math.floor(options.threads ?? defaultThreads()));
+  const share =
+    fm.threads === 1 && shareRestarts(options, threads, spec.n * workPerRow(spec))
+      ? restartShare<Values, FastStats>(spec.program, data, options)
+      : undefined;
+  let best: ReturnType<typeof runEm<Values, FastStats>>['best'];
+  try {
+    ({ best } = share ? runEmShared(hooks, options, share) : runEm(hooks, options));
+  } finally {
+    share?.close();
+  }
   const params = mixtureParams(spec, data);
   const free = params.filter((p) => options.fixed?.[p.spec.name] === undefined);
   const nParams = countParams(free.map((p) => ({ element: p.spec.element, dims: p.dims, shape: p.shape })));

@@ -66,12 +66,14 @@ interface PoolWorker {
  * `--import tsx` does not get tsx's hooks on Node 20 either (its entry is resolved before the
  * hooks thread is registered). So a .ts worker starts from a small eval'd bootstrap that loads
  * the worker module through tsx's `tsImport` (tsx is a dev dependency: sources run only in
- * development).
+ * development). `name` is a module next to `here` (default: this pool's worker.ts).
  */
-function workerEntry(): { readonly entry: string | URL; readonly eval: boolean } {
-  const here = import.meta.url;
-  if (!/\.[cm]?ts$/.test(new URL(here).pathname)) return { entry: new URL('./worker.js', here), eval: false };
-  const worker = new URL('./worker.ts', here).href;
+export function workerEntry(
+  name = 'worker',
+  here: string = import.meta.url,
+): { readonly entry: string | URL; readonly eval: boolean } {
+  if (!/\.[cm]?ts$/.test(new URL(here).pathname)) return { entry: new URL(`./${name}.js`, here), eval: false };
+  const worker = new URL(`./${name}.ts`, here).href;
   // tsx's export map: `tsx/esm/api` imports ./dist/esm/api/index.mjs (require() would give the .cjs).
   const tsx = new URL('dist/esm/api/index.mjs', pathToFileURL(createRequire(here).resolve('tsx/package.json'))).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => tsx.tsImport(${JSON.stringify(worker)}, ${JSON.stringify(here)}));`;
@@ -82,7 +84,7 @@ function workerEntry(): { readonly entry: string | URL; readonly eval: boolean }
  * The parent's Node flags minus those a worker refuses (`--input-type`, as in
  * `node --input-type=module -e …`, fails a worker's start); workers inherit the rest.
  */
-function workerExecArgv(): string[] {
+export function workerExecArgv(): string[] {
   const args: string[] = [];
   for (let i = 0; i < process.execArgv.length; i++) {
     const arg = process.execArgv[i]!;
