@@ -6,7 +6,7 @@
  * (plus the log prior for MAP rules; constants dropped). A rule in `updateRules` without a row here
  * and an update in the runtime fails the meta-test.
  */
-import { closedFormUpdates } from '@emforge/runtime';
+import { closedFormUpdates, priorPrecision } from '@emforge/runtime';
 import { describe, expect, it } from 'vitest';
 import { updateRules } from '../../src/plan/rules/index.js';
 
@@ -614,6 +614,30 @@ const rows: Record<string, (rng: Rng) => Problem[]> = {
       },
     ];
   },
+
+  'mv-normal-mean-map': (rng) =>
+    [2, 3].map((d) => {
+      const n = rng.int(20, 50);
+      const x = rng.matrix(n, d, 2);
+      const w = rng.weights(n);
+      const sigma = rng.spd(d);
+      const s0 = rng.spd(d, 0.5);
+      const m0 = rng.vector(d, 2);
+      const g = gaussianTerms(sigma)!;
+      const prior = gaussianTerms(s0)!;
+      // P0 = S0⁻¹ by the runtime's own helper; the objective below uses S0 through its Cholesky factor.
+      const mean = u['mv-normal-mean-map']({
+        x,
+        w,
+        cov: sigma.flat(),
+        priorMean: m0,
+        priorPrecision: priorPrecision(s0.flat(), d),
+      });
+      const q = (t: readonly number[]) =>
+        sumOver(n, (i) => (-w[i]! * g.quad(x[i]!.map((v, a) => v - t[a]!))) / 2) -
+        prior.quad(t.map((v, a) => v - m0[a]!)) / 2;
+      return { name: `MvNormal prior, D=${d}`, theta: mean, feasible: anywhere, q };
+    }),
 
   'normal-mean-map': (rng) => {
     const n = rng.int(20, 50);

@@ -9,7 +9,7 @@
  * zero (a component collapsed onto one point, a constant column) is kept, with a warning.
  * Params of the `numeric` rule are updated last, as one block (numeric/numeric-m-step.ts: ECM).
  */
-import { closedFormUpdates } from '../mstep/index.js';
+import { closedFormUpdates, priorPrecision as priorPrecisionOf } from '../mstep/index.js';
 import type { SdForm } from '../mstep/normal-sd.js';
 import type { GaussianComponent } from '../mstep/types.js';
 import { numericMStep } from '../numeric/numeric-m-step.js';
@@ -54,6 +54,7 @@ export const mixtureRules: ReadonlySet<string> = new Set([
   'beta-map',
   'gamma-map',
   'normal-mean-map',
+  'mv-normal-mean-map',
   'normal-inverse-wishart-map',
   ...scaleRules,
   ...familyMleUpdates.keys(),
@@ -187,6 +188,13 @@ function updateElement(
       return closedFormUpdates[rule]({ x: rows, w });
     case 'mv-normal-mean':
       return closedFormUpdates[rule]({ x: rows, w });
+    case 'mv-normal-mean-map': {
+      // The covariance the items of element e use (one matrix for all of them: the plan checks it).
+      const covView = f.args[firstStateOf(mix, p, e)]![1]!;
+      const d = p.elementSize;
+      const cov = covView.values.subarray(covView.offset, covView.offset + d * d);
+      return closedFormUpdates[rule]({ x: rows, w, cov, ...gaussianPrior(mix, p, d) });
+    }
     case 'normal-inverse-wishart-map': {
       // The pair: mu's prior is MvNormal(m0, Sigma / kappa), Sigma's is InvWishart(nu, Psi).
       const mean = p.spec.prior?.covarianceOf !== undefined ? p : niwPartner(mix, p, 'mean');
@@ -215,6 +223,21 @@ function updateElement(
     out[j] = scalarUpdate(mix, p, e, j, input);
   }
   return out;
+}
+
+/** A Gaussian prior on a D-vector as mean and precision: MvNormal(m0, S0), or Normal(m0, s0) elementwise. */
+function gaussianPrior(
+  mix: Mixture,
+  p: MixtureParam,
+  d: number,
+): { priorMean: Float64Array; priorPrecision: Float64Array } {
+  const m0 = priorArg(mix, p, 0);
+  const s0 = priorArg(mix, p, 1);
+  const priorMean = m0.length === 1 ? new Float64Array(d).fill(m0[0]!) : m0;
+  if (p.spec.prior?.family === 'MvNormal') return { priorMean, priorPrecision: priorPrecisionOf(s0, d) };
+  const precision = new Float64Array(d * d);
+  for (let j = 0; j < d; j++) precision[j * d + j] = 1 / s0[s0.length === 1 ? 0 : j]! ** 2;
+  return { priorMean, priorPrecision: precision };
 }
 
 /** The other param of a normal-inverse-Wishart pair: the mean (whose prior names `p`) or the covariance `p`'s prior names. */

@@ -200,6 +200,26 @@ function makeParam(
       },
     };
   }
+  if (family.elementwise && elementSize > 1) {
+    // beta[k] ~ Normal(0, 2.5) with beta[k]: real[P]: independent coordinates, scalar arguments broadcast.
+    for (const a of args) {
+      if (typeof a !== 'number' && a.length !== elementSize)
+        throw new Error(`param ${spec.name}: a prior argument has ${a.length} values for elements of ${elementSize}`);
+    }
+    const at = (j: number) => args.map((a) => (typeof a === 'number' ? a : a[j]!));
+    const coordinateArgs = Array.from({ length: elementSize }, (_, j) => at(j));
+    return {
+      ...base,
+      prior: {
+        logDensity: (x) => {
+          if (typeof x === 'number') return family.numerics.logDensity(x, coordinateArgs[0]!);
+          let total = 0;
+          for (let j = 0; j < elementSize; j++) total += family.numerics.logDensity(x[j]!, coordinateArgs[j]!);
+          return total;
+        },
+      },
+    };
+  }
   return { ...base, prior: { logDensity: (x) => family.numerics.logDensity(x, args) } };
 }
 

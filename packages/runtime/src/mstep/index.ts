@@ -19,6 +19,7 @@ import { linearGaussianNoise } from './linear-gaussian-noise.js';
 import { multinomialProbabilities } from './multinomial-probabilities.js';
 import { mvNormalCovariance } from './mv-normal-covariance.js';
 import { mvNormalMean } from './mv-normal-mean.js';
+import { mvNormalMeanMap } from './mv-normal-mean-map.js';
 import { normalInverseWishartMap } from './normal-inverse-wishart-map.js';
 import { normalMean } from './normal-mean.js';
 import { normalMeanMap } from './normal-mean-map.js';
@@ -46,6 +47,7 @@ export const closedFormUpdates = {
   'gamma-map': gammaMap,
   'inv-wishart-map': invWishartMap,
   'normal-mean-map': normalMeanMap,
+  'mv-normal-mean-map': mvNormalMeanMap,
   'normal-inverse-wishart-map': normalInverseWishartMap,
   'student-t-location': studentTLocation,
   'student-t-scale': studentTScale,
@@ -53,6 +55,7 @@ export const closedFormUpdates = {
 
 export type ClosedFormRuleId = keyof typeof closedFormUpdates;
 export type { LatentMoments, LinearGaussianMeanInput } from './linear-gaussian-mean.js';
+export { type MvNormalMeanMapInput, priorPrecision } from './mv-normal-mean-map.js';
 export type { NormalInverseWishartInput } from './normal-inverse-wishart-map.js';
 export type { SdForm } from './normal-sd.js';
 export type { GaussianComponent, GaussianScaleInput, Weighted } from './types.js';

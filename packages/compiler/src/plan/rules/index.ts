@@ -17,6 +17,7 @@ import { linearGaussianNoise } from './linear-gaussian-noise.js';
 import { multinomialProbabilities } from './multinomial-probabilities.js';
 import { mvNormalCovariance } from './mv-normal-covariance.js';
 import { mvNormalMean } from './mv-normal-mean.js';
+import { mvNormalMeanMap } from './mv-normal-mean-map.js';
 import { normalInverseWishartMap } from './normal-inverse-wishart-map.js';
 import { normalMean } from './normal-mean.js';
 import { normalMeanMap } from './normal-mean-map.js';
@@ -34,6 +35,7 @@ export const mapRules: readonly UpdateRule[] = [
   gammaMap,
   invWishartMap,
   normalMeanMap,
+  mvNormalMeanMap,
 ];
 
 /** Rules for maximum likelihood (no prior). */
