@@ -39,6 +39,7 @@ import type { CliIo } from './cli-io.js';
 import { type ColumnMap, dataFormatOf, loadData, openDataSource } from './data/index.js';
 import { ExitCode } from './exit-codes.js';
 import { defaultCheckpointEvery, type FitOptions, initMethods, makeEmFitOptions } from './fit-options.js';
+import { fitStreamFile } from './fit-stream-file.js';
 import { errorMessage, reportInternalError } from './internal-error.js';
 import { loadProgram, reportDiagnostics, writeAtomically } from './load-program.js';
 import { makeProgress } from './progress.js';
@@ -75,6 +76,10 @@ export interface FitCliOptions {
   readonly resume?: string;
   /** The options given on the command line (not defaults), by attribute name: checked against a resumed checkpoint. */
   readonly explicit?: readonly string[];
+  /** `--stream`: the rows spooled to disk and read in chunks on every pass (fit-stream-file.ts). */
+  readonly stream?: boolean;
+  /** `--chunk-rows`: rows per chunk of a streamed fit. */
+  readonly chunkRows?: number;
 }
 
 /** The runtime options each command-line option sets, for comparing with a checkpoint's. */
@@ -153,7 +158,7 @@ export function formatPosteriors(model: string, p: Posteriors, format: 'json' | 
 }
 
 /** Reads a params JSON file (`--init FILE`, `--fix FILE`); a message when it cannot be read. */
-function readParamsFile(path: string, option: string): { raw?: Record<string, unknown>; problem?: string } {
+export function readParamsFile(path: string, option: string): { raw?: Record<string, unknown>; problem?: string } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -194,6 +199,7 @@ function traceRecorder() {
 }
 
 export function fitFile(path: string, options: FitCliOptions, io: CliIo): number {
+  if (options.stream) return fitStreamFile(path, options, io);
   try {
     const loaded = loadProgram(path, io);
     if (!loaded) return ExitCode.userError;

@@ -20,6 +20,7 @@ import { ExitCode } from './exit-codes.js';
 import { type FitOptions, makeEmFitOptions } from './fit-options.js';
 import { errorMessage, reportInternalError } from './internal-error.js';
 import { loadProgram, reportDiagnostics } from './load-program.js';
+import { selectStreamFile } from './select-stream-file.js';
 
 export type Criterion = 'bic' | 'aic' | 'icl';
 export const criteria: readonly Criterion[] = ['bic', 'aic', 'icl'];
@@ -46,6 +47,10 @@ export interface SelectCliOptions {
   /** `--threads`: threads of the E-step. */
   readonly threads?: number;
   readonly json?: boolean;
+  /** `--stream`: the rows spooled once and read in chunks by every fit (select-stream-file.ts). */
+  readonly stream?: boolean;
+  /** `--chunk-rows`: rows per chunk of a streamed fit. */
+  readonly chunkRows?: number;
 }
 
 /** One size's fit, or why it failed. */
@@ -78,7 +83,7 @@ export interface SelectTable {
   readonly rows: readonly SelectRow[];
 }
 
-function rowOf(size: number, r: FitResult): SelectRow {
+export function rowOf(size: number, r: FitResult): SelectRow {
   return {
     size,
     logLik: r.logLik,
@@ -148,6 +153,7 @@ export function formatSelectText(t: SelectTable): string {
 }
 
 export function selectFile(path: string, options: SelectCliOptions, io: CliIo): number {
+  if (options.stream) return selectStreamFile(path, options, io);
   try {
     const loaded = loadProgram(path, io);
     if (!loaded) return ExitCode.userError;

@@ -20,4 +20,5 @@ export * from './parallel/index.js';
 export * from './sample/index.js';
 export * from './scale-mixture/index.js';
 export * from './se/index.js';
+export * from './stream/index.js';
 export * from './variational/index.js';

@@ -101,6 +101,11 @@ export const fitCommand: CliCommand = {
         parseNumber('positive-integer'),
       )
       .option('--resume <file>', 'continue a fit from its checkpoint (same model and data; keeps saving to it)')
+      .option(
+        '--stream',
+        'CSV/NDJSON data spooled to a temporary file and read in chunks on every pass (data larger than memory); same result',
+      )
+      .option('--chunk-rows <n>', 'rows per chunk with --stream (default 65536)', parseNumber('positive-integer'))
       .addHelpText(
         'after',
         '\nOn a terminal a progress line per run (restart) goes to stderr: iteration, objective,\n' +
@@ -125,6 +130,9 @@ export const fitCommand: CliCommand = {
           exitCode: 2,
           code: 'emforge.usage',
         });
+      }
+      if (options.chunkRows !== undefined && !options.stream) {
+        command.error('error: --chunk-rows needs --stream', { exitCode: 2, code: 'emforge.usage' });
       }
       const { fitFile } = await import('../fit-file.js');
       const explicit = command.options

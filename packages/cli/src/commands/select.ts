@@ -65,6 +65,8 @@ export const selectCommand: CliCommand = {
         parseNumber('positive-integer'),
       )
       .option('--json', 'print the table as one JSON object')
+      .option('--stream', 'CSV/NDJSON data spooled once and read in chunks by every fit (see fit --stream)')
+      .option('--chunk-rows <n>', 'rows per chunk with --stream (default 65536)', parseNumber('positive-integer'))
       .addHelpText(
         'after',
         '\nThe criteria are signed so that lower is better: BIC = -2 log-lik + params ln n,\n' +
@@ -84,6 +86,10 @@ export const selectCommand: CliCommand = {
             exitCode: 2,
             code: 'emforge.usage',
           });
+          return;
+        }
+        if (options.chunkRows !== undefined && !options.stream) {
+          command.error('error: --chunk-rows needs --stream', { exitCode: 2, code: 'emforge.usage' });
           return;
         }
         const { selectFile } = await import('../select-file.js');

@@ -36,9 +36,30 @@ const isFiniteAll = (v: Float64Array) => v.every(Number.isFinite);
 /** Global moments Σ_i (x_i − g)(x_i − g)ᵀ with g the data mean, computed once when an empty scale needs them. */
 const momentsCache = new WeakMap<FastMixture, { mean: Float64Array; scatter: Float64Array }>();
 
+/**
+ * Streamed fits (runtime/src/stream/) hold no rows: they register how to read one item's row and
+ * how to take the global moments in a pass (the same sums in the same order as here).
+ */
+export interface OutOfCoreRows {
+  readonly row: (item: number) => Float64Array;
+  readonly moments: () => { readonly mean: Float64Array; readonly scatter: Float64Array };
+}
+
+const outOfCore = new WeakMap<FastMixture, OutOfCoreRows>();
+
+/** Registers the row access of a streamed fit's `fm` (its `spec.x` is not the data). */
+export function registerOutOfCoreRows(fm: FastMixture, rows: OutOfCoreRows): void {
+  outOfCore.set(fm, rows);
+}
+
 function globalMoments(fm: FastMixture) {
   const cached = momentsCache.get(fm);
   if (cached) return cached;
+  const streamed = outOfCore.get(fm)?.moments();
+  if (streamed) {
+    momentsCache.set(fm, streamed);
+    return streamed;
+  }
   const { n, d, x } = fm.spec;
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += x[i * d + j]!;
@@ -129,11 +150,12 @@ export function mStepFast(
       } else if (w < EMPTY) {
         if (!firstTime(ctx, `empty:${loc.name}:${e}`)) continue;
         const item = ctx.rng.uniformInt(n);
+        const row = outOfCore.get(fm)?.row(item) ?? x.subarray(item * d, (item + 1) * d);
         if (spec.pooled) {
           let sum = 0;
-          for (let j = 0; j < d; j++) sum += x[item * d + j]!;
+          for (let j = 0; j < d; j++) sum += row[j]!;
           value[0] = sum / d;
-        } else value.set(x.subarray(item * d, (item + 1) * d));
+        } else value.set(row);
         const { who, size: lower } = whoAndSize(fm, loc.name, e, true);
         ctx.perturb(
           `iteration ${ctx.iteration}: ${who} is empty (no item has weight on it): re-seeded from item ${item}; lower ${lower}, or use more restarts`,
