@@ -9,31 +9,26 @@
 import type { BoundData } from '../data/bind-data.js';
 import { findDistribution } from '../distributions/registry.js';
 import { countParams } from '../em/criteria.js';
-import { type EmHooks, type EmStepContext, runEm, runEmShared } from '../em/em-driver.js';
+import { type EmHooks, type EmRun, runEm, runEmShared } from '../em/em-driver.js';
 import { type EmFitOptions, flatValues, type ProgramFit } from '../em/fit.js';
 import { isScalarConstant } from '../em/fit-program.js';
 import { nestValues, type ParamValue, runResult } from '../em/fit-result.js';
-import { kmeansPlusPlus, randomPoints } from '../em/init.js';
+import { randomPoints } from '../em/init.js';
 import { constantValues, FitSetupError, type MixtureParam, resolveDim } from '../em/mixture.js';
 import { makeUnconstrained } from '../em/unconstrained.js';
 import { releaseArena } from '../parallel/run-blocks.js';
 import { defaultThreads, passThreads } from '../parallel/threads.js';
 import { sampleDirichlet } from '../random/continuous.js';
 import { type FastStats, mStepFast } from './fast-m-step.js';
-import {
-  type FastMixture,
-  prepareFast,
-  runPass,
-  runSerialWithResponsibilities,
-  writeConstants,
-} from './fast-mixture.js';
+import { type FastMixture, prepareFast, writeConstants } from './fast-mixture.js';
+import { type BlockFill, type MixtureRows, memoryRows, warnFewDistinct } from './mixture-rows.js';
 import { restartShare, shareRestarts } from './restart-threads.js';
 import type { FastSpec } from './specialise.js';
 
 type Values = Readonly<Record<string, Float64Array>>;
 
 /** The params as the general executor allocates them (for sizes, AIC/BIC and SQUAREM's transforms). */
-function mixtureParams(spec: FastSpec, data: BoundData): MixtureParam[] {
+export function mixtureParams(spec: FastSpec, data: BoundData): MixtureParam[] {
   return spec.program.params.map((p) => {
     const dims = p.dims.map((d) => resolveDim(d, data.sizes));
     const shape = p.shape.map((d) => resolveDim(d, data.sizes));
@@ -56,48 +51,16 @@ function makeLogPrior(spec: FastSpec, data: BoundData): (values: Values) => numb
   return (values) => family.numerics.logDensity(values[spec.weights.name]!, args);
 }
 
-/** The general path's degenerate-data warnings (em/init.ts), for the families it checks. */
-function warnFewDistinct(spec: FastSpec, ctx: EmStepContext): void {
-  if (spec.family === 'bernoulli' || spec.family === 'categorical' || spec.k < 2) return;
-  const { n, d, k, x } = spec;
-  const distinct = new Set<string>();
-  for (let i = 0; i < n && distinct.size <= k; i++) distinct.add(x.subarray(i * d, (i + 1) * d).join(','));
-  if (d >= 2 && n >= 2) {
-    for (let j = 0; j < d; j++) {
-      let i = 1;
-      while (i < n && x[i * d + j] === x[j]) i++;
-      if (i < n) continue;
-      ctx.warn(
-        `column ${j} of the data '${spec.child}' is constant (${x[j]}): it has zero variance in every component, so only ` +
-          'regCovar keeps a per-coordinate or full covariance positive definite; drop the column, or raise regCovar',
-      );
-    }
-  }
-  if (distinct.size > k) return;
-  const size = spec.statesName ?? 'the number of components';
-  ctx.warn(
-    `the data '${spec.child}' have only ${distinct.size} distinct ${distinct.size === 1 ? 'value' : 'values'} for ${k} components ` +
-      `(${size === 'the number of components' ? '' : `${size} = ${k}; `}at most one per component): components will be empty, identical ` +
-      `or collapsed onto single points; lower ${size}`,
-  );
-}
-
-function nearestSeed(x: Float64Array, d: number, i: number, seeds: readonly number[]): number {
-  let best = 0;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (let s = 0; s < seeds.length; s++) {
-    let dist = 0;
-    for (let j = 0; j < d; j++) dist += (x[i * d + j]! - x[seeds[s]! * d + j]!) ** 2;
-    if (dist < bestDistance) {
-      bestDistance = dist;
-      best = s;
-    }
-  }
-  return best;
-}
-
-/** The EM hooks of the fast executor; `stats.totals` are copies, so any E-step order is safe. */
-export function fastHooks(fm: FastMixture, data: BoundData, options: EmFitOptions): EmHooks<Values, FastStats> {
+/**
+ * The EM hooks of the fast executor over `rows` (the arena's, or streamed ones); `stats.totals`
+ * are copies, so any E-step order is safe.
+ */
+export function fastHooks(
+  fm: FastMixture,
+  data: BoundData,
+  options: EmFitOptions,
+  rows: MixtureRows = memoryRows(fm),
+): EmHooks<Values, FastStats> {
   const { spec } = fm;
   const params = mixtureParams(spec, data);
   const fixed = flatValues(spec.program, options.fixed ?? {}, 'fixed');
@@ -111,11 +74,6 @@ export function fastHooks(fm: FastMixture, data: BoundData, options: EmFitOption
   const unconstrained = makeUnconstrained({ params }, fixed);
   const logPrior = makeLogPrior(spec, data);
   const gaussian = spec.family.startsWith('gaussian');
-  const eStep = (values: Values) => {
-    writeConstants(fm, values);
-    runPass(fm);
-    return statsOf(values);
-  };
   const statsOf = (values: Values) => {
     const { total, statSize } = fm.job;
     const totals = fm.arena.f64.slice(total, total + statSize);
@@ -134,25 +92,44 @@ export function fastHooks(fm: FastMixture, data: BoundData, options: EmFitOption
   };
   return {
     initialize: (ctx) => {
-      warnFewDistinct(spec, ctx);
+      warnFewDistinct(spec, rows, ctx);
       const current: Record<string, Float64Array> = {};
       for (const p of params) current[p.spec.name] = given[p.spec.name]?.slice() ?? new Float64Array(p.values.length);
       if (params.every((p) => given[p.spec.name] !== undefined)) return current;
-      const { n, d, k, x } = spec;
+      const { n, d, k } = spec;
       const method = options.initMethod ?? 'kmeans++';
-      const seeder = method === 'kmeans++' ? kmeansPlusPlus : method === 'random-points' ? randomPoints : undefined;
-      let fill: (i0: number, i1: number, out: Float64Array) => void;
+      let fill: BlockFill;
       // Centres the moments are taken at: each component's seed, or the first item.
       const centres = new Float64Array(k * d);
-      if (seeder && gaussian && n >= k) {
-        const seeds = seeder(x, n, d, k, ctx.rng);
-        for (let j = 0; j < k; j++) centres.set(x.subarray(seeds[j]! * d, (seeds[j]! + 1) * d), j * d);
-        fill = (i0, i1, out) => {
+      if ((method === 'kmeans++' || method === 'random-points') && gaussian && n >= k) {
+        const seeds = method === 'kmeans++' ? rows.kmeansPlusPlus(ctx) : randomPoints(spec.x, n, d, k, ctx.rng);
+        const seedRows = seeds.map((s) => rows.row(s).slice());
+        for (let j = 0; j < k; j++) centres.set(seedRows[j]!, j * d);
+        const { f64 } = fm.arena;
+        // Each item to its nearest seed (the first of equal distances), as em/init.ts assigns them.
+        fill = (i0, i1, out, rowsAt) => {
           out.fill(0);
-          for (let i = i0; i < i1; i++) out[(i - i0) * k + nearestSeed(x, d, i, seeds)] = 1;
+          for (let i = i0; i < i1; i++) {
+            const at = rowsAt + (i - i0) * d;
+            let best = 0;
+            let bestDistance = Number.POSITIVE_INFINITY;
+            for (let s = 0; s < seedRows.length; s++) {
+              const seed = seedRows[s]!;
+              let dist = 0;
+              for (let j = 0; j < d; j++) dist += (f64[at + j]! - seed[j]!) ** 2;
+              if (dist < bestDistance) {
+                bestDistance = dist;
+                best = s;
+              }
+            }
+            out[(i - i0) * k + best] = 1;
+          }
         };
       } else {
-        if (gaussian) for (let j = 0; j < k; j++) centres.set(x.subarray(0, d), j * d);
+        if (gaussian) {
+          const row0 = rows.row(0);
+          for (let j = 0; j < k; j++) centres.set(row0, j * d);
+        }
         const row = new Float64Array(k);
         fill = (i0, i1, out) => {
           for (let i = i0; i < i1; i++) {
@@ -172,13 +149,17 @@ export function fastHooks(fm: FastMixture, data: BoundData, options: EmFitOption
         start[spec.location.name] = new Float64Array(current[spec.location.name]!.length).fill(0.5);
       }
       writeConstants(fm, start);
-      runSerialWithResponsibilities(fm, fill);
+      rows.serialPass(fill);
       const { stats } = statsOf(start);
       const next = mStepFast(fm, { ...stats, centres: gaussian ? centres : stats.centres }, current, ctx, mOptions);
       for (const [name, v] of Object.entries(given)) next[name] = v.slice();
       return next;
     },
-    eStep: (values) => eStep(values),
+    eStep: (values) => {
+      writeConstants(fm, values);
+      rows.pass();
+      return statsOf(values);
+    },
     mStep: (stats, ctx) => mStepFast(fm, stats, stats.values, ctx, mOptions),
     unconstrain: (values) => unconstrained.unconstrain(values),
     constrain: (u) => unconstrained.constrain(u),
@@ -196,7 +177,7 @@ function identityScale(spec: FastSpec, params: readonly MixtureParam[]): Float64
 }
 
 /** Operations per row of one E-step pass (a multiply-add each, an exp or log as 10), for `passThreads`. */
-function workPerRow(spec: FastSpec): number {
+export function workPerRow(spec: FastSpec): number {
   const { d, k } = spec;
   switch (spec.family) {
     case 'gaussian-full':
@@ -228,25 +209,47 @@ function fitPrepared(fm: FastMixture, spec: FastSpec, data: BoundData, options: 
     fm.threads === 1 && shareRestarts(options, threads, spec.n * workPerRow(spec))
       ? restartShare<Values, FastStats>(spec.program, data, options)
       : undefined;
-  let best: ReturnType<typeof runEm<Values, FastStats>>['best'];
+  let best: EmRun<Values, FastStats>;
   try {
     ({ best } = share ? runEmShared(hooks, options, share) : runEm(hooks, options));
   } finally {
     share?.close();
   }
+  return fastFitResult(fm, data, options, best, memoryRows(fm), true);
+}
+
+/**
+ * The fit's result from the best run: with posteriors, one more serial pass at its params (the
+ * responsibilities, kept when `keepResponsibilities`, and the log-likelihood from that pass's
+ * sums); without, the best run's last E-step (at exactly its params) already holds the sums.
+ */
+export function fastFitResult(
+  fm: FastMixture,
+  data: BoundData,
+  options: EmFitOptions,
+  best: EmRun<Values, FastStats>,
+  rows: MixtureRows,
+  keepResponsibilities: boolean,
+): ProgramFit {
+  const { spec } = fm;
   const params = mixtureParams(spec, data);
   const free = params.filter((p) => options.fixed?.[p.spec.name] === undefined);
   const nParams = countParams(free.map((p) => ({ element: p.spec.element, dims: p.dims, shape: p.shape })));
   const k = spec.k;
   const responsibilities: number[][] = [];
-  // Without posteriors the best run's last E-step (at exactly its params) already holds the sums.
   let totals = best.stats.totals;
   if (options.posteriors !== false) {
     writeConstants(fm, best.params);
-    runSerialWithResponsibilities(fm, undefined, (i0, i1, resp) => {
-      for (let i = i0; i < i1; i++) responsibilities.push(Array.from(resp.subarray((i - i0) * k, (i - i0 + 1) * k)));
-    });
-    totals = fm.arena.f64.subarray(fm.job.total, fm.job.total + fm.job.statSize);
+    rows.serialPass(
+      undefined,
+      keepResponsibilities
+        ? (i0, i1, resp) => {
+            for (let i = i0; i < i1; i++)
+              responsibilities.push(Array.from(resp.subarray((i - i0) * k, (i - i0 + 1) * k)));
+          }
+        : undefined,
+    );
+    totals = fm.arena.f64.slice(fm.job.total, fm.job.total + fm.job.statSize);
   }
   const nested: Record<string, ParamValue> = {};
   for (const p of params) nested[p.spec.name] = nestValues(best.params[p.spec.name]!, [...p.dims, ...p.shape]);

@@ -16,26 +16,19 @@
  * same bits either way).
  */
 import type { BoundData } from '../data/bind-data.js';
-import { findDistribution } from '../distributions/registry.js';
-import { countParams } from '../em/criteria.js';
-import { type EmHooks, type EmStepContext, runEm } from '../em/em-driver.js';
-import { type EmFitOptions, flatValues, type ProgramFit } from '../em/fit.js';
-import { type FitProgram, isScalarConstant } from '../em/fit-program.js';
-import { nestValues, type ParamValue, runResult } from '../em/fit-result.js';
-import { randomPoints } from '../em/init.js';
-import { constantValues, FitSetupError, type MixtureParam, resolveDim } from '../em/mixture.js';
-import { makeUnconstrained } from '../em/unconstrained.js';
+import { type EmStepContext, runEm } from '../em/em-driver.js';
+import type { EmFitOptions, ProgramFit } from '../em/fit.js';
+import type { FitProgram } from '../em/fit-program.js';
 import { BLOCK_ROWS, blockCount } from '../fast/block-kernel.js';
-import { type FastStats, mStepFast, registerOutOfCoreRows } from '../fast/fast-m-step.js';
-import { type FastMixture, prepareFast, writeConstants } from '../fast/fast-mixture.js';
+import { registerOutOfCoreRows } from '../fast/fast-m-step.js';
+import { type FastMixture, prepareFast } from '../fast/fast-mixture.js';
+import { fastFitResult, fastHooks, workPerRow } from '../fast/fit-fast.js';
+import type { BlockFill, MixtureRows } from '../fast/mixture-rows.js';
 import { type FastSpec, generalForced, specialiseMixture } from '../fast/specialise.js';
 import { lgamma } from '../math/special.js';
 import { releaseArena, runBlocks } from '../parallel/run-blocks.js';
 import { passThreads } from '../parallel/threads.js';
-import { sampleDirichlet } from '../random/continuous.js';
 import type { RowSource } from './row-source.js';
-
-type Values = Readonly<Record<string, Float64Array>>;
 
 /** Rows per read of the source when not given: 65,536 (32 blocks). */
 export const DEFAULT_CHUNK_ROWS = 65536;
@@ -90,53 +83,6 @@ function specOf(program: FitProgram, data: BoundData, options: EmFitOptions): { 
   return { spec };
 }
 
-/** The params as the general executor allocates them (as fit-fast.ts). */
-function mixtureParams(spec: FastSpec, data: BoundData): MixtureParam[] {
-  return spec.program.params.map((p) => {
-    const dims = p.dims.map((d) => resolveDim(d, data.sizes));
-    const shape = p.shape.map((d) => resolveDim(d, data.sizes));
-    const elementSize = shape.reduce((a, b) => a * b, 1);
-    const elements = dims.reduce((a, b) => a * b, 1);
-    return { spec: p, dims, shape, elementSize, elements, values: new Float64Array(elementSize * elements) };
-  });
-}
-
-function makeLogPrior(spec: FastSpec, data: BoundData): (values: Values) => number {
-  const prior = spec.weights.prior;
-  if (!prior) return () => 0;
-  const family = findDistribution(prior.family);
-  if (!family) throw new Error(`unknown prior family ${prior.family}`);
-  const args = prior.args.map((a) => {
-    const v = constantValues(a, data.sizes, data.variables);
-    return v.length === 1 && isScalarConstant(a) ? v[0]! : v;
-  });
-  return (values) => family.numerics.logDensity(values[spec.weights.name]!, args);
-}
-
-function identityScale(spec: FastSpec, params: readonly MixtureParam[]): Float64Array {
-  const p = params.find((q) => q.spec.name === spec.scale?.name)!;
-  const out = new Float64Array(p.values.length);
-  if (spec.family === 'gaussian-full' || spec.family === 'gaussian-tied') {
-    const d = spec.d;
-    for (let e = 0; e < p.elements; e++) for (let j = 0; j < d; j++) out[e * d * d + j * d + j] = 1;
-  } else out.fill(1);
-  return out;
-}
-
-function workPerRow(spec: FastSpec): number {
-  const { d, k } = spec;
-  switch (spec.family) {
-    case 'gaussian-full':
-    case 'gaussian-tied':
-      return k * (d * d + 3 * d + 10);
-    case 'gaussian-diag':
-    case 'gaussian-spherical':
-      return k * (4 * d + 10);
-    default:
-      return k * (2 * d + 12);
-  }
-}
-
 /**
  * Rows of slack after the buffer. The descriptor's N is the rows from the chunk's first to the end
  * of the data (so the WebAssembly kernels treat the data's last rows, and only those, as its
@@ -145,11 +91,8 @@ function workPerRow(spec: FastSpec): number {
  */
 const SLACK_ROWS = 16;
 
-/** Fills the responsibilities of global rows [i0, i1) into `out`; their data are at f64 index `rowsAt`. */
-type BlockFill = (i0: number, i1: number, out: Float64Array, rowsAt: number) => void;
-
 /** A fast mixture whose data region is a buffer of `capacity` rows, filled chunk by chunk from `source`. */
-class StreamedMixture {
+class StreamedMixture implements MixtureRows {
   readonly fm: FastMixture;
   readonly capacity: number;
   private readonly x: number;
@@ -222,7 +165,7 @@ class StreamedMixture {
    * `runSerialWithResponsibilities`): `given` fills them for global rows [i0, i1), else the kernel
    * computes them. The sums go to `job.total`.
    */
-  serialPass(given: BlockFill | undefined): void {
+  serialPass(given: BlockFill | undefined, visit?: (i0: number, i1: number, resp: Float64Array) => void): void {
     const { arena, job, respBlock, kernel } = this.fm;
     const { f64, i32 } = arena;
     const { n, k } = this.spec;
@@ -245,6 +188,7 @@ class StreamedMixture {
           f64.fill(0, slot, slot + job.statSize);
           kernel(arena, job.desc, i0, i1, slot, job.scratch);
           for (let j = 0; j < job.statSize; j++) acc[j]! += f64[slot + j]!;
+          visit?.(first + i0, first + i1, f64.subarray(respBlock, respBlock + (i1 - i0) * k));
         }
         return true;
       });
@@ -253,6 +197,10 @@ class StreamedMixture {
       i32[job.desc + 6] = 0;
     }
     f64.set(acc, job.total);
+  }
+
+  kmeansPlusPlus(ctx: EmStepContext): number[] {
+    return kmeansPlusPlusStreamed(this, ctx);
   }
 
   /** Σ_ij log x_ij! in index order (fast-mixture.ts `sumLogFactorials`: the same values and order). */
@@ -294,50 +242,6 @@ class StreamedMixture {
     });
     return { mean, scatter };
   }
-}
-
-/** fit-fast.ts's degenerate-data warnings (constant columns, few distinct rows), in one early-stopping pass. */
-function warnFewDistinct(sm: StreamedMixture, ctx: EmStepContext): void {
-  const { spec } = sm;
-  if (spec.family === 'bernoulli' || spec.family === 'categorical' || spec.k < 2) return;
-  const { n, d, k } = spec;
-  const distinct = new Set<string>();
-  const checkColumns = d >= 2 && n >= 2;
-  const first = sm.row(0);
-  const varies = new Uint8Array(d);
-  let varying = 0;
-  sm.forEachChunk((_first, rows, f64, x) => {
-    for (let i = 0; i < rows; i++) {
-      const row = f64.subarray(x + i * d, x + (i + 1) * d);
-      if (distinct.size <= k) distinct.add(row.join(','));
-      if (checkColumns && varying < d) {
-        for (let j = 0; j < d; j++) {
-          if (varies[j] === 0 && row[j] !== first[j]) {
-            varies[j] = 1;
-            varying++;
-          }
-        }
-      }
-      if (distinct.size > k && (!checkColumns || varying === d)) return false;
-    }
-    return true;
-  });
-  if (checkColumns) {
-    for (let j = 0; j < d; j++) {
-      if (varies[j] === 1) continue;
-      ctx.warn(
-        `column ${j} of the data '${spec.child}' is constant (${first[j]}): it has zero variance in every component, so only ` +
-          'regCovar keeps a per-coordinate or full covariance positive definite; drop the column, or raise regCovar',
-      );
-    }
-  }
-  if (distinct.size > k) return;
-  const size = spec.statesName ?? 'the number of components';
-  ctx.warn(
-    `the data '${spec.child}' have only ${distinct.size} distinct ${distinct.size === 1 ? 'value' : 'values'} for ${k} components ` +
-      `(${size === 'the number of components' ? '' : `${size} = ${k}; `}at most one per component): components will be empty, identical ` +
-      `or collapsed onto single points; lower ${size}`,
-  );
 }
 
 const squaredDistance = (f64: Float64Array, at: number, seed: Float64Array, d: number): number => {
@@ -385,109 +289,6 @@ function kmeansPlusPlusStreamed(sm: StreamedMixture, ctx: EmStepContext): number
   return seeds;
 }
 
-/** The EM hooks of fit-fast.ts over a streamed mixture: the same draws, passes and M-step. */
-function streamHooks(sm: StreamedMixture, data: BoundData, options: EmFitOptions): EmHooks<Values, FastStats> {
-  const { fm, spec } = sm;
-  const params = mixtureParams(spec, data);
-  const fixed = flatValues(spec.program, options.fixed ?? {}, 'fixed');
-  const given = { ...flatValues(spec.program, options.init ?? {}, 'init'), ...fixed };
-  for (const p of params) {
-    const v = given[p.spec.name];
-    if (v && v.length !== p.values.length)
-      throw new FitSetupError(`'${p.spec.name}' has ${v.length} values, expected ${p.values.length}`);
-  }
-  const mOptions = { regCovar: options.regCovar ?? 1e-6, fixed: new Set(Object.keys(fixed)) };
-  const unconstrained = makeUnconstrained({ params }, fixed);
-  const logPrior = makeLogPrior(spec, data);
-  const gaussian = spec.family.startsWith('gaussian');
-  const statsOf = (values: Values) => {
-    const { total, statSize } = fm.job;
-    const totals = fm.arena.f64.slice(total, total + statSize);
-    const logLik = totals[0]! + fm.logLikConstant;
-    const prior = logPrior(values);
-    const objective = logLik + prior;
-    const stats = {
-      values,
-      totals,
-      centres: values[spec.location.name]!.slice(),
-      logLik,
-      logPrior: prior,
-      entropy: totals[1]!,
-    };
-    return { objective: Number.isNaN(objective) ? Number.NEGATIVE_INFINITY : objective, stats };
-  };
-  return {
-    initialize: (ctx) => {
-      warnFewDistinct(sm, ctx);
-      const current: Record<string, Float64Array> = {};
-      for (const p of params) current[p.spec.name] = given[p.spec.name]?.slice() ?? new Float64Array(p.values.length);
-      if (params.every((p) => given[p.spec.name] !== undefined)) return current;
-      const { n, d, k } = spec;
-      const method = options.initMethod ?? 'kmeans++';
-      let fill: BlockFill;
-      const centres = new Float64Array(k * d);
-      if ((method === 'kmeans++' || method === 'random-points') && gaussian && n >= k) {
-        const seeds =
-          method === 'kmeans++' ? kmeansPlusPlusStreamed(sm, ctx) : randomPoints(new Float64Array(0), n, d, k, ctx.rng);
-        const seedRows = seeds.map((s) => sm.row(s));
-        for (let j = 0; j < k; j++) centres.set(seedRows[j]!, j * d);
-        const { f64 } = fm.arena;
-        fill = (i0, i1, out, rowsAt) => {
-          out.fill(0);
-          for (let i = i0; i < i1; i++) {
-            const at = rowsAt + (i - i0) * d;
-            let best = 0;
-            let bestDistance = Number.POSITIVE_INFINITY;
-            for (let s = 0; s < seedRows.length; s++) {
-              const dist = squaredDistance(f64, at, seedRows[s]!, d);
-              if (dist < bestDistance) {
-                bestDistance = dist;
-                best = s;
-              }
-            }
-            out[(i - i0) * k + best] = 1;
-          }
-        };
-      } else {
-        if (gaussian) {
-          const row0 = sm.row(0);
-          for (let j = 0; j < k; j++) centres.set(row0, j * d);
-        }
-        const row = new Float64Array(k);
-        fill = (i0, i1, out) => {
-          for (let i = i0; i < i1; i++) {
-            sampleDirichlet(ctx.rng, 1, row);
-            out.set(row, (i - i0) * k);
-          }
-        };
-      }
-      const start: Record<string, Float64Array> = { ...current };
-      if (gaussian) {
-        start[spec.location.name] = centres;
-        start[spec.weights.name] = new Float64Array(k).fill(1 / k);
-        if (spec.scale) start[spec.scale.name] = identityScale(spec, params);
-      } else {
-        start[spec.weights.name] = new Float64Array(k).fill(1 / k);
-        start[spec.location.name] = new Float64Array(current[spec.location.name]!.length).fill(0.5);
-      }
-      writeConstants(fm, start);
-      sm.serialPass(fill);
-      const { stats } = statsOf(start);
-      const next = mStepFast(fm, { ...stats, centres: gaussian ? centres : stats.centres }, current, ctx, mOptions);
-      for (const [name, v] of Object.entries(given)) next[name] = v.slice();
-      return next;
-    },
-    eStep: (values) => {
-      writeConstants(fm, values);
-      sm.pass();
-      return statsOf(values);
-    },
-    mStep: (stats, ctx) => mStepFast(fm, stats, stats.values, ctx, mOptions),
-    unconstrain: (values) => unconstrained.unconstrain(values),
-    constrain: (u) => unconstrained.constrain(u),
-  };
-}
-
 /**
  * Fits `program` with the rows of its one item observation read from `rows` in chunks (see the
  * file header). `data` holds the sizes and any non-item data; its child variable may hold
@@ -509,35 +310,9 @@ export function fitStreamed(
   const chunkRows = Math.max(1, Math.floor(options.chunkRows ?? DEFAULT_CHUNK_ROWS));
   const sm = new StreamedMixture(spec, rows, chunkRows, passThreads(options.threads, spec.n, workPerRow(spec)));
   try {
-    const { best } = runEm(streamHooks(sm, data, options), options);
-    const { fm } = sm;
-    const free = mixtureParams(spec, data).filter((p) => options.fixed?.[p.spec.name] === undefined);
-    const nParams = countParams(free.map((p) => ({ element: p.spec.element, dims: p.dims, shape: p.shape })));
-    let totals = best.stats.totals;
-    if (options.posteriors !== false) {
-      // The in-memory fit's posteriors pass (serial, the kernel computing responsibilities).
-      writeConstants(fm, best.params);
-      sm.serialPass(undefined);
-      totals = fm.arena.f64.slice(fm.job.total, fm.job.total + fm.job.statSize);
-    }
-    const nested: Record<string, ParamValue> = {};
-    for (const p of mixtureParams(spec, data))
-      nested[p.spec.name] = nestValues(best.params[p.spec.name]!, [...p.dims, ...p.shape]);
-    const result = runResult(spec.program, best, {
-      logLik: totals[0]! + fm.logLikConstant,
-      params: nested,
-      nParams,
-      nObs: spec.n,
-      entropy: totals[1]!,
-    });
-    return {
-      result,
-      posteriors: {
-        latents: [spec.latent],
-        states: Array.from({ length: spec.k }, (_, s) => `${spec.latent}=${s}`),
-        responsibilities: [],
-      },
-    };
+    const { best } = runEm(fastHooks(sm.fm, data, options, sm), options);
+    // No responsibilities kept: the pass only gives the log-likelihood the in-memory fit reports.
+    return fastFitResult(sm.fm, data, options, best, sm, false);
   } finally {
     releaseArena(sm.fm.arena);
   }
