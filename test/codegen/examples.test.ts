@@ -5,10 +5,13 @@
  * in both forms (importing @emforge/runtime, and --standalone) type-checks under --strict (one
  * TypeScript program for all of them), runs under plain node after compilation, and reproduces
  * `emforge fit` (the API's `compile(source).fit`, which is the command's path) with the same seed
- * and options: within 1e-9 relative log-likelihood of the command's result (which for the common
- * mixtures and HMMs comes from the runtime's specialised kernels, fast/, summing in another
- * order), and the same FitResult bit for bit as the runtime's general executors
- * (EMFORGE_GENERAL=1), whose loops the generated code follows.
+ * and options: where the command runs the model on the runtime's specialised executors (the
+ * common mixtures: fast/; the Gaussian and discrete HMMs: chain/fast-chain*.ts) the generated
+ * fitter drives the same kernels, and its FitResult is the command's bit for bit; elsewhere it
+ * is within 1e-9 relative log-likelihood of the command's. With `specialise: false` (or without a
+ * specialised path) it is the runtime's general executors' FitResult bit for bit
+ * (EMFORGE_GENERAL=1), whose loops the generated general steps follow; and always within 1e-9
+ * of them.
  * `logLik` and `posterior` agree with the runtime's fit and posteriors (for an HMM the smoothed
  * marginals of every step and the Viterbi paths; for a linear-Gaussian model the posterior means
  * of the factors or of every step's state), and `sample` draws what `emforge sample` draws
@@ -20,7 +23,15 @@ import { join } from 'node:path';
 import { compile, type FitOptions } from '@emforge/cli';
 import { lowerDataSchema, lowerProgram, planSource } from '@emforge/compiler';
 import { SourceFile } from '@emforge/dsl';
-import { type FitProgram, fitAnyProgram, sampleProgram } from '@emforge/runtime';
+import {
+  type ChainProgram,
+  type FitProgram,
+  fitAnyProgram,
+  prepareChain,
+  recognizeFastChain,
+  sampleProgram,
+  specialiseMixture,
+} from '@emforge/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareAny } from '../fit/fit-helpers.js';
 import {
@@ -117,6 +128,18 @@ const optionCases: Readonly<Record<string, readonly FitOptions[]>> = {
   ],
 };
 
+/**
+ * Examples `emforge fit` runs on a specialised executor (fast/ mixtures, chain/fast-chain*.ts HMMs):
+ * their generated fitters drive the same kernels (and say so in the source).
+ */
+const specialisedPaths: readonly string[] = [
+  'hmm-dishonest-casino',
+  'hmm-gaussian',
+  'iris-gmm',
+  'old-faithful-gmm',
+  'poisson-mixture-map',
+];
+
 /** Examples the runtime fits that code generation does not handle yet, with the reason its E5001 gives. */
 const notYet: Readonly<Record<string, string>> = {};
 
@@ -133,6 +156,8 @@ const sampleSizes = { N: 25 };
 
 interface Outcome {
   readonly fits: Record<string, unknown[]>;
+  /** The same fits with `specialise: false`. */
+  readonly general: Record<string, unknown[]>;
   readonly logLik: Record<string, number>;
   readonly posterior: Record<string, unknown[]>;
   readonly sample: Record<string, { data: Record<string, unknown>; latents: Record<string, number[]> }>;
@@ -174,7 +199,7 @@ beforeAll(() => {
   }
   const script = [
     "import { readFileSync } from 'node:fs';",
-    'const out = { fits: {}, logLik: {}, posterior: {}, sample: {} };',
+    'const out = { fits: {}, general: {}, logLik: {}, posterior: {}, sample: {} };',
     ...names.flatMap((name) => {
       const cases = JSON.stringify(optionCases[name]);
       const params = JSON.stringify(references[name]![0]!.params);
@@ -186,6 +211,7 @@ beforeAll(() => {
         `  const imported = await import(${JSON.stringify(compiled.js(name))});`,
         `  const standalone = await import(${JSON.stringify(compiled.js(`${name}.standalone`))});`,
         `  out.fits[${JSON.stringify(name)}] = ${cases}.flatMap((o) => [imported.fit(data, o), standalone.fit(data, o)]);`,
+        `  out.general[${JSON.stringify(name)}] = ${cases}.flatMap((o) => [imported.fit(data, { ...o, specialise: false }), standalone.fit(data, { ...o, specialise: false })]);`,
         `  const params = ${params};`,
         `  out.logLik[${JSON.stringify(name)}] = [imported.logLik(data, params), standalone.logLik(data, params)];`,
         `  out.posterior[${JSON.stringify(name)}] = [imported.posterior(data, params), standalone.posterior(data, params)];`,
@@ -231,21 +257,41 @@ describe('generated fitters of the examples', () => {
     }
   });
 
+  it('drive the specialised kernels exactly where emforge fit does', () => {
+    for (const name of names) {
+      const { path, model, data } = readExample(name);
+      const { program, data: bound } = prepareAny(model, data);
+      // Asked of the runtime: its recognisers on the example's own data.
+      const runtimeSpecialises =
+        program.kind === 'chain'
+          ? recognizeFastChain(prepareChain(program as ChainProgram, bound)) !== undefined
+          : (program.kind ?? 'mixture') === 'mixture' &&
+            specialiseMixture(program as FitProgram, bound, {}) !== undefined;
+      expect(runtimeSpecialises, name).toBe(specialisedPaths.includes(name));
+      expect(generateFitter(path, model, false).includes('function fitSpecialised('), name).toBe(runtimeSpecialises);
+    }
+  });
+
   it('type-check under --strict, in both forms', () => {
     expect(compiled.errors).toEqual([]);
   });
 
   for (const name of names) {
-    it(`${name}: fit reproduces emforge fit (1e-9), and the general executor bit for bit (both forms)`, () => {
+    it(`${name}: fit reproduces emforge fit (bit for bit on its specialised path, else 1e-9), and the general executor (both forms)`, () => {
       const fits = outcome.fits[name]!;
+      const specialised = specialisedPaths.includes(name);
       optionCases[name]!.forEach((_, k) => {
         const reference = JSON.parse(JSON.stringify(references[name]![k]));
         const command = commandFits[name]![k]!;
         for (const form of [0, 1]) {
           const generated = fits[2 * k + form] as typeof reference;
           expect(Math.abs(generated.logLik - command.logLik)).toBeLessThanOrEqual(1e-9 * Math.abs(command.logLik));
+          expect(Math.abs(generated.logLik - reference.logLik)).toBeLessThanOrEqual(1e-9 * Math.abs(reference.logLik));
           expect(generated.iterations).toBe(command.iterations);
-          expect(JSON.stringify(generated)).toBe(JSON.stringify(reference));
+          if (specialised) expect(JSON.stringify(generated)).toBe(JSON.stringify(command));
+          else expect(JSON.stringify(generated)).toBe(JSON.stringify(reference));
+          // specialise: false runs the generated general steps: the runtime's general executor, bit for bit.
+          expect(JSON.stringify(outcome.general[name]![2 * k + form])).toBe(JSON.stringify(reference));
           // Exact EM never decreases the log-likelihood: the driver's check found no decrease.
           if (programKind(readExample(name).model) === 'linear-gaussian')
             expect(generated.warnings.filter((w: string) => w.includes('decreased'))).toEqual([]);

@@ -3,11 +3,14 @@
  * test/fit/models, test/language/models): diagonal, spherical and tied GMMs, Binomial,
  * Exponential, Gamma (known shape), Bernoulli latent classes, Poisson with a Gamma prior, … Each
  * is compiled (importing @emforge/runtime, in one --strict program), run under node on data the
- * runtime's `sampleProgram` draws from params chosen per declared type, and must give the
- * FitResult of the runtime's general executor bit for bit (`specialise: false`: the generated
- * loops follow it), and the runtime's default path (specialised kernels for the common
- * mixtures) to 1e-9 relative log-likelihood. Models codegen cannot handle yet are listed, so
- * that a new one shows up here.
+ * runtime's `sampleProgram` draws from params chosen per declared type. With `specialise: false`
+ * the fitter must give the FitResult of the runtime's general executor bit for bit (the
+ * generated loops follow it); by default, where the runtime recognises the model for its
+ * specialised executor (fast/: full, tied, diagonal and spherical Gaussians, Poisson, Bernoulli,
+ * Categorical) the fitter drives the same kernels and gives the default path's FitResult bit for
+ * bit (in both forms: the standalone one is compiled and run too), elsewhere the general one;
+ * always within 1e-9 relative log-likelihood of both. Models codegen cannot handle yet are
+ * listed, so that a new one shows up here.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +26,7 @@ import {
   inputSizes,
   type ParamValue,
   sampleProgram,
+  specialiseMixture,
 } from '@emforge/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -98,6 +102,8 @@ interface Prepared {
   readonly reference: FitResult;
   /** The default path's result (specialised kernels where they apply). */
   readonly command: FitResult;
+  /** The runtime's specialised family for this model, if it has one (fast/specialise.ts). */
+  readonly family: string | undefined;
 }
 
 const options = { seed: 2, restarts: 2, maxIter: 60 };
@@ -131,21 +137,33 @@ beforeAll(() => {
     const data = { ...drawn.data };
     const bound = bindData(schema, data, {});
     if (!bound.value) throw new Error(`${c.file}: ${JSON.stringify(bound.problems.slice(0, 3))}`);
+    const family = specialiseMixture(program, bound.value, {})?.family;
     prepared.push({
       c,
       data,
       reference: fitProgram(program, bound.value, { ...options, specialise: false }),
       command: fitProgram(program, bound.value, options),
+      family,
     });
     files[c.id] = generateFitter(c.file, c.text, false);
+    if (family) files[`${c.id}.standalone`] = generateFitter(c.file, c.text, true);
   }
   compiled = compileFitters(files);
   const script = [
     'const out = {};',
-    ...prepared.map(
-      (p) =>
-        `out[${JSON.stringify(p.c.id)}] = (await import(${JSON.stringify(compiled.js(p.c.id))})).fit(${JSON.stringify(p.data)}, ${JSON.stringify(options)});`,
-    ),
+    ...prepared.flatMap((p) => {
+      const fitter = (id: string) => `(await import(${JSON.stringify(compiled.js(id))}))`;
+      const data = JSON.stringify(p.data);
+      return [
+        `out[${JSON.stringify(p.c.id)}] = ${fitter(p.c.id)}.fit(${data}, ${JSON.stringify(options)});`,
+        `out[${JSON.stringify(`${p.c.id}/general`)}] = ${fitter(p.c.id)}.fit(${data}, ${JSON.stringify({ ...options, specialise: false })});`,
+        ...(p.family
+          ? [
+              `out[${JSON.stringify(`${p.c.id}/standalone`)}] = ${fitter(`${p.c.id}.standalone`)}.fit(${data}, ${JSON.stringify(options)});`,
+            ]
+          : []),
+      ];
+    }),
     'process.stdout.write(JSON.stringify(out));',
   ].join('\n');
   outcome = runNode(compiled.dir, script) as Record<string, FitResult>;
@@ -166,11 +184,25 @@ describe('generated fitters of the test corpora', () => {
     expect(compiled.errors).toEqual([]);
   });
 
-  it('reproduce the general executor bit for bit, and the default path to 1e-9', () => {
+  it('drive the specialised kernels where the runtime does, for every family it specialises', () => {
     for (const p of prepared) {
-      expect(JSON.stringify(outcome[p.c.id]), p.c.file).toBe(JSON.stringify(p.reference));
-      const logLik = outcome[p.c.id]!.logLik;
-      expect(Math.abs(logLik - p.command.logLik), p.c.file).toBeLessThanOrEqual(1e-9 * Math.abs(p.command.logLik));
+      expect(generateFitter(p.c.file, p.c.text, false).includes('function fitSpecialised('), p.c.file).toBe(
+        p.family !== undefined,
+      );
+    }
+    const families = new Set(prepared.flatMap((p) => (p.family ? [p.family] : [])));
+    for (const family of ['gaussian-tied', 'gaussian-diag', 'gaussian-spherical', 'poisson', 'bernoulli'])
+      expect(families, family).toContain(family);
+  });
+
+  it('reproduce the default path bit for bit where it is specialised, the general executor with specialise: false', () => {
+    for (const p of prepared) {
+      const generated = outcome[p.c.id]!;
+      expect(JSON.stringify(generated), p.c.file).toBe(JSON.stringify(p.family ? p.command : p.reference));
+      if (p.family) expect(JSON.stringify(outcome[`${p.c.id}/standalone`]), p.c.file).toBe(JSON.stringify(p.command));
+      expect(JSON.stringify(outcome[`${p.c.id}/general`]), p.c.file).toBe(JSON.stringify(p.reference));
+      for (const other of [p.command, p.reference])
+        expect(Math.abs(generated.logLik - other.logLik), p.c.file).toBeLessThanOrEqual(1e-9 * Math.abs(other.logLik));
     }
   });
 });

@@ -33,6 +33,7 @@ import {
   lowerChainPublicTypes,
 } from './lower-chain-api.js';
 import { lowerChainEStep, lowerForwardBackward, lowerImpossible, lowerViterbi } from './lower-chain-e-step.js';
+import { fastEmissionOf, lowerChainFastPath } from './lower-chain-fast.js';
 import { lowerChainInitialize, lowerChainMStep } from './lower-chain-m-step.js';
 import { lowerHeader } from './lower-header.js';
 import { lowerLinearGaussianChainFitter } from './lower-linear-gaussian-chain.js';
@@ -41,6 +42,7 @@ import { lowerMeanFieldFitter } from './lower-mean-field-api.js';
 import { lowerMissingGaussianFitter } from './lower-missing-gaussian.js';
 import { lowerEvaluate, lowerFit, lowerSample } from './lower-mixture-api.js';
 import { lowerEStep, lowerLogPrior } from './lower-mixture-e-step.js';
+import { fastSpecOf, lowerFastPath } from './lower-mixture-fast.js';
 import { lowerInitialize, lowerWork } from './lower-mixture-init.js';
 import { lowerMStep } from './lower-mixture-m-step.js';
 import { lowerBind, lowerFlatTypes, lowerParamConversions, lowerPublicTypes } from './lower-mixture-types.js';
@@ -77,12 +79,15 @@ const RUNTIME = '@emforge/runtime';
 
 function lowerMixtureFitter(input: FitterInput): LoweredFitter {
   const ctx = attachNumeric(makeMixtureContext(input.program as FitProgram, input.schema, input.plan, input.source));
+  const fast = fastSpecOf(ctx);
+  if (fast) ctx.specialised = `mixture (${fast.family})`;
   // Lowered in dependency order (the work buffers are known once the steps are), printed in reading order.
   const eStep = lowerEStep(ctx);
   const logPrior = lowerLogPrior(ctx);
   const mStep = lowerMStep(ctx);
   const initialize = lowerInitialize(ctx);
   const fit = lowerFit(ctx, logPrior !== undefined);
+  const specialised = fast ? lowerFastPath(ctx, fast, logPrior !== undefined) : [];
   const evaluate = lowerEvaluate(ctx);
   if (ctx.numeric) ctx.numeric.sampling = true;
   const sample = lowerSample(ctx);
@@ -97,6 +102,7 @@ function lowerMixtureFitter(input: FitterInput): LoweredFitter {
       ...evaluate,
       sample,
       eStep,
+      ...specialised,
       ...(logPrior ? [logPrior] : []),
       ...mStep,
       initialize,
@@ -107,11 +113,23 @@ function lowerMixtureFitter(input: FitterInput): LoweredFitter {
     ],
     helpers: ctx.helpers,
     exports: ['fit(data, options)', 'logLik(data, params)', 'posterior(data, params)', 'sample(params, sizes, seed)'],
+    ...(fast ? { notes: specialisedNote(ctx.specialised!) } : {}),
   };
+}
+
+/** The header's word on the specialised path `fit` takes, as `emforge fit` does. */
+function specialisedNote(executor: string): string[] {
+  return [
+    `\`fit\` runs the runtime's specialised ${executor} executor, as \`emforge fit\` does: the same block kernel`,
+    'per iteration and the M-step from its sums (fitSpecialised), so the same bits; `specialise: false` runs the',
+    "general E- and M-steps (the runtime's general executor, bit for bit).",
+  ];
 }
 
 function lowerChainFitter(input: FitterInput): LoweredFitter {
   const ctx = makeChainContext(input.program as ChainProgram, input.schema, input.plan, input.source);
+  const fast = fastEmissionOf(ctx);
+  if (fast) ctx.full.specialised = `chain (${fast} emissions)`;
   // Lowered in dependency order (the work buffers are known once the steps are), printed in reading order.
   const eStep = lowerChainEStep(ctx);
   const forwardBackward = lowerForwardBackward(ctx);
@@ -119,6 +137,7 @@ function lowerChainFitter(input: FitterInput): LoweredFitter {
   const mStep = lowerChainMStep(ctx);
   const initialize = lowerChainInitialize(ctx);
   const fit = lowerChainFit(ctx);
+  const specialised = fast ? lowerChainFastPath(ctx, fast) : [];
   const evaluate = lowerChainEvaluate(ctx);
   const publicTypes = lowerChainPublicTypes(ctx);
   const conversions = lowerParamConversions(ctx.full);
@@ -131,6 +150,7 @@ function lowerChainFitter(input: FitterInput): LoweredFitter {
       fit,
       ...evaluate,
       eStep,
+      ...specialised,
       forwardBackward,
       lowerImpossible(ctx),
       viterbi,
@@ -145,6 +165,7 @@ function lowerChainFitter(input: FitterInput): LoweredFitter {
     helpers: ctx.step.helpers,
     exports: ['fit(data, options)', 'logLik(data, params)', 'posterior(data, params)'],
     notes: [
+      ...(fast ? specialisedNote(ctx.full.specialised!) : []),
       'No `sample`: the runtime cannot sample chain programs yet (`emforge sample` draws mixtures only),',
       'so there is no reference to reproduce; it joins when the runtime samples chains.',
     ],

@@ -214,6 +214,12 @@ export function lowerChainFit(ctx: ChainContext): FunctionStructure {
     returnType: 'FitResult',
     statements: [
       'const bound = bind(data, options.sizes);',
+      ...(ctx.full.specialised
+        ? [
+            `// \`emforge fit\` runs ${ctx.chain.model} on the runtime's specialised ${ctx.full.specialised} executor: so does this fitter`,
+            'if (options.specialise !== false) return fitSpecialised(bound, options);',
+          ]
+        : []),
       "const fixed = flattenParams(bound, options.fixed ?? {}, 'fixed');",
       "const given: Partial<Flat> = { ...(typeof options.init === 'object' ? flattenParams(bound, options.init, 'init') : {}), ...fixed };",
       'const settings: MStepSettings = { regCovar: options.regCovar ?? 1e-6, fixed: new Set(Object.keys(options.fixed ?? {})) };',

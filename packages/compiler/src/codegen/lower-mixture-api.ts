@@ -67,6 +67,12 @@ export function lowerFit(ctx: MixtureContext, hasPrior: boolean): FunctionStruct
     returnType: 'FitResult',
     statements: [
       'const bound = bind(data, options.sizes);',
+      ...(ctx.specialised
+        ? [
+            `// \`emforge fit\` runs ${ctx.program.model} on the runtime's specialised ${ctx.specialised} executor: so does this fitter`,
+            'if (options.specialise !== false) return fitSpecialised(bound, options);',
+          ]
+        : []),
       ...destructureNames(
         ctx.schema.sizes.map((s) => s.name),
         'bound',

@@ -120,6 +120,17 @@ export function lowerPublicTypes(ctx: MixtureContext): StatementStructure[] {
       { name: 'fixed', type: `Partial<${T}Params>`, docs: ['Params held at these values (not estimated).'] },
       { name: 'regCovar', type: 'number', docs: ['Added to covariance diagonals and variances (default 1e-6).'] },
       { name: 'sizes', type: `Partial<${T}Sizes>`, docs: ['Sizes given or overridden (like `--size K=3`).'] },
+      ...(ctx.specialised
+        ? [
+            {
+              name: 'specialise',
+              type: 'boolean',
+              docs: [
+                `false: the general E- and M-steps below, not the runtime's specialised ${ctx.specialised} executor \`emforge fit\` runs (as EMFORGE_GENERAL=1).`,
+              ],
+            },
+          ]
+        : []),
     ].map((p) => ({ ...p, isReadonly: true, hasQuestionToken: true })),
   };
   const posterior: InterfaceStructure = {

@@ -66,6 +66,12 @@ export interface MixtureContext {
   readonly work: WorkBuffer[];
   /** Expression arguments and `numeric` params (lower-numeric-*.ts), when the model has them. */
   numeric?: NumericHooks;
+  /**
+   * Set when `emforge fit` runs the model on a specialised executor (runtime fast/ or
+   * chain/fast-chain*.ts) and the fitter drives it too: `fit` takes that path unless
+   * `options.specialise` is false.
+   */
+  specialised?: string;
 }
 
 /** What the numeric lowering (lower-numeric-*.ts) adds to a mixture fitter. */

@@ -165,11 +165,53 @@ const statementHelpers: Readonly<Record<string, readonly string[]>> = {
   [KALMAN_HELPER]: ['linear-gaussian/kalman.ts#KalmanParams', 'linear-gaussian/kalman.ts#KalmanWorkspace'],
 };
 
-/** Imported by the default fitter; in `--standalone`, this hand-written text instead of the runtime's. */
+/**
+ * The Node globals and WebAssembly API the inlined specialised kernels use (fast/: `process.env`
+ * switches, the WebAssembly module's bytes from base64, the shared arena), declared in the
+ * standalone file itself as fast/webassembly.ts declares them for the runtime, so it type-checks
+ * with the ES library alone; module-scoped, so they give way to nothing and clash with nothing.
+ */
+const nodeGlobals = `/** The Node globals the inlined kernels use (declared here: the file needs no @types/node). */
+declare const process: { readonly env: Readonly<Record<string, string | undefined>> };
+declare const Buffer: { from(text: string, encoding: 'base64'): Uint8Array };
+
+/** The few WebAssembly declarations the inlined kernels use (shared memories, synchronous compilation). */
+declare namespace WebAssembly {
+  interface MemoryDescriptor {
+    initial: number;
+    maximum?: number;
+    shared?: boolean;
+  }
+  class Memory {
+    constructor(descriptor: MemoryDescriptor);
+    readonly buffer: ArrayBuffer | SharedArrayBuffer;
+    grow(delta: number): number;
+  }
+  class Module {
+    constructor(bytes: ArrayBufferView | ArrayBuffer);
+  }
+  type ImportValue = Memory | ((...args: number[]) => number | undefined) | number;
+  type Imports = Record<string, Record<string, ImportValue>>;
+  type ExportValue = Memory | ((...args: number[]) => number);
+  class Instance {
+    constructor(module: Module, imports?: Imports);
+    readonly exports: Record<string, ExportValue>;
+  }
+  function validate(bytes: ArrayBufferView | ArrayBuffer): boolean;
+}`;
+
+/**
+ * Imported by the default fitter; in `--standalone`, this hand-written text instead of the runtime's.
+ * `nodeGlobals` is standalone only (the default form gets them from the runtime's own declarations).
+ */
 const standaloneOnly: Readonly<Record<string, LocalHelper>> = {
   runEm: { needs: ['makeStreams', 'RandomStream'], source: driver },
   EmStepContext: { needs: ['runEm'], source: '' },
+  nodeGlobals: { needs: [], source: nodeGlobals },
 };
+
+/** Names that exist only in the standalone form: the default form neither imports nor inlines them. */
+const standaloneNames = new Set(['nodeGlobals']);
 
 /**
  * Hand-written helpers, always inlined: the log densities of priors over the generated layout
@@ -295,6 +337,7 @@ export function resolveHelpers(
   const visit = (name: string): void => {
     if (seen.has(name)) return;
     seen.add(name);
+    if (!standalone && standaloneNames.has(name)) return;
     const local = localHelpers[name];
     const own = standalone ? standaloneOnly[name] : undefined;
     const both = bothForms[name];
@@ -311,8 +354,9 @@ export function resolveHelpers(
   const requests = [...forced, ...exported];
   const check = (declarations: readonly RuntimeDeclaration[]): void => {
     for (const d of declarations) {
+      // A plain name asks for the declaration @emforge/runtime exports under it, not a file-private namesake.
       const asked = requests.find(
-        (r) => r === d.key || (!r.includes('#') && r === d.key.slice(d.key.indexOf('#') + 1)),
+        (r) => r === d.key || (!r.includes('#') && d.exported && r === d.key.slice(d.key.indexOf('#') + 1)),
       );
       if (asked && d.name !== d.key.slice(d.key.indexOf('#') + 1)) {
         throw new Error(
