@@ -31,7 +31,11 @@ export interface FastMStepOptions {
 /** A total weight below this is an empty element (as em/mixture-m-step.ts). */
 const EMPTY = 1e-12;
 
-const isFiniteAll = (v: Float64Array) => v.every(Number.isFinite);
+/** Whether every entry is finite (a loop: `every` with a callback costs more than the M-step's arithmetic at small sizes). */
+function isFiniteAll(v: Float64Array): boolean {
+  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i]!)) return false;
+  return true;
+}
 
 /** Global moments Σ_i (x_i − g)(x_i − g)ᵀ with g the data mean, computed once when an empty scale needs them. */
 const momentsCache = new WeakMap<FastMixture, { mean: Float64Array; scatter: Float64Array }>();
@@ -119,12 +123,13 @@ export function mStepFast(
   const header = 2;
   const stride = fm.statStride;
   const out: Record<string, Float64Array> = {};
-  for (const [name, v] of Object.entries(current)) out[name] = v.slice();
+  for (const name in current) out[name] = current[name]!.slice();
   const count = (j: number) => t[header + j]!;
   const statsOf = (j: number) => header + k + j * stride;
   // Weights: the expected counts normalised (or their Dirichlet MAP).
   if (!options.fixed.has(spec.weights.name)) {
-    const counts = Array.from({ length: k }, (_, j) => count(j));
+    const counts = new Array<number>(k);
+    for (let j = 0; j < k; j++) counts[j] = count(j);
     const value = Float64Array.from(
       spec.alpha
         ? closedFormUpdates['dirichlet-map']({ counts, alpha: Array.from(spec.alpha) })
@@ -213,11 +218,17 @@ export function mStepFast(
           }
         }
       }
-      const variances = Array.from({ length: d }, (_, j) => cov[j * d + j]!);
+      const variances = new Array<number>(d);
+      let flat = false;
+      for (let j = 0; j < d; j++) {
+        variances[j] = cov[j * d + j]!;
+        flat ||= !(variances[j]! > reg);
+      }
       const singular = pivots(cov, d).some((v) => !(v > reg));
       for (let j = 0; j < d; j++) cov[j * d + j]! += reg;
       value = cov;
-      collapse = describeCollapse(variances, singular, reg);
+      // describeCollapse says nothing unless a variance is flat or the matrix singular.
+      collapse = flat || singular ? describeCollapse(variances, singular, reg) : undefined;
     } else {
       const squares = new Float64Array(d);
       if (empty) {

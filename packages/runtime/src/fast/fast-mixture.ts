@@ -199,7 +199,7 @@ export function writeConstants(fm: FastMixture, values: Readonly<Record<string, 
     switch (spec.family) {
       case 'gaussian-full':
       case 'gaussian-tied': {
-        f64.set(loc.subarray(c * d, (c + 1) * d), p + 1);
+        for (let j = 0; j < d; j++) f64[p + 1 + j] = loc[c * d + j]!;
         const e = spec.family === 'gaussian-tied' ? 0 : c;
         const ok = cholesky(scale!.subarray(e * d * d, (e + 1) * d * d), chol, d);
         const logDiag = ok ? precisionFactor(chol, d, f64, p + 1 + d) : Number.NaN;
@@ -208,7 +208,7 @@ export function writeConstants(fm: FastMixture, values: Readonly<Record<string, 
       }
       case 'gaussian-diag':
       case 'gaussian-spherical': {
-        f64.set(loc.subarray(c * d, (c + 1) * d), p + 1);
+        for (let j = 0; j < d; j++) f64[p + 1 + j] = loc[c * d + j]!;
         let logS = 0;
         for (let j = 0; j < d; j++) {
           const s = spec.family === 'gaussian-diag' ? scale![c * d + j]! : scale![c]!;

@@ -1,6 +1,6 @@
 /**
  * The Gaussian WebAssembly primitives against direct double loops (the definition), for every
- * D from 1 to 13 and a large one, row counts that do and do not fill whole groups, and the
+ * D from 1 to 13 and a large one (and the D ≤ 2 forms maha2 and scatter2), row counts that do and do not fill whole groups, and the
  * committed module bytes against a fresh build of gaussian.wat.
  */
 import { readFileSync } from 'node:fs';
@@ -17,8 +17,7 @@ function lcg(seed: number) {
   };
 }
 
-function setup(D: number, rows: number, seed: number) {
-  const Dp = padded(D);
+function setup(D: number, rows: number, seed: number, Dp = padded(D)) {
   const layout = new ArenaLayout();
   const x = layout.f64s(rows * D + 4 * Dp);
   const u = layout.f64s(Dp * Dp);
@@ -40,29 +39,47 @@ function setup(D: number, rows: number, seed: number) {
 }
 
 describe('gaussian.wat', () => {
+  /** maha4 and scatter (Dp a multiple of 4), or maha2 and scatter2 (Dp = 2), against the definition. */
+  function checkMahaScatter(D: number, Dp: number): Float64Array {
+    const rows = 37;
+    const { arena, f, x, u, c, out, w, s } = setup(D, rows, D + 1, Dp);
+    const wasm = gaussianWasm(arena.memory);
+    if (Dp === 2) wasm.maha2(x, Math.ceil(rows / 4), D, u, c, out, 2);
+    else wasm.maha4(x, Math.ceil(rows / 4), D, Dp, u, c, out, 2);
+    const distances = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) {
+      let m = 0;
+      for (let j = 0; j < D; j++) {
+        let z = -f[c + j]!;
+        for (let i = 0; i <= j; i++) z += f[x + r * D + i]! * f[u + i * Dp + j]!;
+        m += z * z;
+      }
+      expect(Math.abs(f[out + 2 * r]! - m)).toBeLessThanOrEqual(1e-13 * m);
+      distances[r] = f[out + 2 * r]!;
+    }
+    for (let twice = 0; twice < 2; twice++) {
+      // The second call accumulates.
+      if (Dp === 2) wasm.scatter2(w, x, rows, D, s);
+      else wasm.scatter(w, x, rows, D, Dp, s);
+    }
+    for (let j = 0; j < D; j++)
+      for (let l = j; l < D; l++) {
+        let want = 0;
+        for (let r = 0; r < rows; r++) want += f[w + r * Dp + j]! * f[x + r * D + l]!;
+        expect(Math.abs(f[s + j * Dp + l]! - 2 * want)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(want)));
+      }
+    return distances;
+  }
+
   for (const D of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 50]) {
     it(`maha4 and scatter agree with the definition at D = ${D}`, () => {
-      const rows = 37;
-      const { arena, f, Dp, x, u, c, out, w, s } = setup(D, rows, D + 1);
-      const wasm = gaussianWasm(arena.memory);
-      wasm.maha4(x, Math.ceil(rows / 4), D, Dp, u, c, out, 2);
-      for (let r = 0; r < rows; r++) {
-        let m = 0;
-        for (let j = 0; j < D; j++) {
-          let z = -f[c + j]!;
-          for (let i = 0; i <= j; i++) z += f[x + r * D + i]! * f[u + i * Dp + j]!;
-          m += z * z;
-        }
-        expect(Math.abs(f[out + 2 * r]! - m)).toBeLessThanOrEqual(1e-13 * m);
-      }
-      wasm.scatter(w, x, rows, D, Dp, s);
-      wasm.scatter(w, x, rows, D, Dp, s); // accumulates
-      for (let j = 0; j < D; j++)
-        for (let l = j; l < D; l++) {
-          let want = 0;
-          for (let r = 0; r < rows; r++) want += f[w + r * Dp + j]! * f[x + r * D + l]!;
-          expect(Math.abs(f[s + j * Dp + l]! - 2 * want)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(want)));
-        }
+      checkMahaScatter(D, Math.ceil(D / 4) * 4);
+    });
+  }
+  for (const D of [1, 2]) {
+    it(`maha2 and scatter2 agree with the definition at D = ${D}, and maha2 with maha4 bit for bit`, () => {
+      expect(padded(D)).toBe(2);
+      expect(checkMahaScatter(D, 2)).toEqual(checkMahaScatter(D, 4));
     });
   }
 
@@ -100,6 +117,7 @@ describe('gaussian.wat', () => {
     const m = layout.f64s(rows);
     const sOut = layout.f64s(rows);
     const t = layout.f64s(rows);
+    const E = layout.f64s(rows * Kp);
     const arena = makeArena(layout.bytes);
     const f = arena.f64;
     const rnd = lcg(7);
@@ -108,7 +126,7 @@ describe('gaussian.wat', () => {
     // distances from 0 to ~3000: exp arguments from 0 down past −708 (underflow to 0)
     for (let i = 0; i < rows * Kp; i++) f[L + i] = (rnd() + 0.5) * (i % 7 === 0 ? 3000 : 40);
     const before = f.slice(L, L + rows * Kp);
-    gaussianWasm(arena.memory).softmax(L, rows, Kp, lc, m, sOut, t);
+    gaussianWasm(arena.memory).softmax(L, rows, Kp, lc, m, sOut, t, E);
     for (let i = 0; i < rows; i++) {
       const l = Array.from({ length: Kp }, (_, k) => f[lc + k]! - 0.5 * before[i * Kp + k]!);
       const max = Math.max(...l);

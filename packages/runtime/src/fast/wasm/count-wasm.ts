@@ -27,7 +27,8 @@ function layoutOf(K: number, at: number) {
   const m = take(CHUNK);
   const s = take(CHUNK);
   const t = take(CHUNK);
-  return { Kp, lc, L, m, s, t, size: top - at };
+  const e = take(CHUNK * Kp);
+  return { Kp, lc, L, m, s, t, e, size: top - at };
 }
 
 /** Scratch entries per thread the kernels need (plus 2 for alignment of the start). */

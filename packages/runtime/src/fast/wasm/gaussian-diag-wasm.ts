@@ -8,7 +8,7 @@
  *
  * Scratch (f64, `gaussianDiagWasmScratch(D, K)` entries): the padded constants (lc, μ_k, 1/s_k
  * with D2 = D rounded up to 2, zeros in the padding), the chunk's distances / responsibilities,
- * maxima, sums and t terms, the per-component accumulators and a zero-padded copy of the data's
+ * maxima, sums, t terms and exps, the per-component accumulators and a zero-padded copy of the data's
  * last rows (the primitives read D2 entries per row, one past the end of the data when D is odd).
  * The initialisation's mode 1 (responsibilities given) runs the JavaScript kernel.
  */
@@ -36,11 +36,12 @@ function layoutOf(D: number, K: number, at: number) {
   const m = take(CHUNK);
   const s = take(CHUNK);
   const t = take(CHUNK);
+  const e = take(CHUNK * Kp);
   const sx = take(K * D2);
   const sxx = take(K * D2);
   const nk = take(Kp);
   const tail = take(TAIL * D + 2);
-  return { D2, Kp, lc, mu, p, L, m, s, t, sx, sxx, nk, tail, size: top - at };
+  return { D2, Kp, lc, mu, p, L, m, s, t, e, sx, sxx, nk, tail, size: top - at };
 }
 
 /** Scratch entries per thread the kernel needs (plus 2 for alignment of the start). */

@@ -2,14 +2,14 @@
  * The full-covariance Gaussian mixture block kernel on the WebAssembly SIMD primitives
  * (gaussian.wat): the same descriptor, slot and results as the JavaScript kernel
  * (fast/gaussian-full-kernel.ts, whose header documents them), to a few ulps. Per chunk of rows:
- * the K Mahalanobis distances ‖U_kᵀx − U_kᵀμ_k‖² by 4×4 register tiles (`maha4`), the
+ * the K Mahalanobis distances ‖U_kᵀx − U_kᵀμ_k‖² by 4×4 register tiles (`maha4`; `maha2` for D ≤ 2), the
  * responsibilities by a vectorised log-sum-exp (`softmax`), then per component the centred rows
  * d = x − μ_k, their weighted sum (`weight`) and the weighted scatter Σ r d dᵀ by 4×4 tiles
  * (`scatter`), folded into the slot's packed upper triangle at the end of the block.
  *
  * Scratch (f64, from `scratch`; `gaussianFullWasmScratch(D, K)` entries): the padded constants
- * (lc, μ_k, c_k = U_kᵀμ_k, U_k with Dp = D rounded up to 4), the chunk's distances /
- * responsibilities, row maxima, sums and t terms, the centred and the weighted rows, the
+ * (lc, μ_k, c_k = U_kᵀμ_k, U_k with Dp = D rounded up to 4, or 2 for D ≤ 2), the chunk's distances /
+ * responsibilities, row maxima, sums, t terms and exps, the centred and the weighted rows, the
  * per-component accumulators, and a zero-padded copy of the last rows of the data (the
  * primitives read whole groups of 4 rows and whole padded rows, which must not run past the data).
  * The initialisation's mode 1 (responsibilities given) runs the JavaScript kernel.
@@ -35,6 +35,7 @@ interface ScratchLayout {
   readonly m: number;
   readonly s: number;
   readonly t: number;
+  readonly e: number;
   readonly d: number;
   readonly w: number;
   readonly sacc: number;
@@ -61,13 +62,14 @@ function layoutOf(D: number, K: number, at: number): ScratchLayout {
   const m = take(CHUNK + 4);
   const s = take(CHUNK + 4);
   const t = take(CHUNK + 4);
+  const e = take((CHUNK + 4) * Kp);
   const d = take((CHUNK + 4) * Dp);
   const w = take((CHUNK + 4) * Dp);
   const sacc = take(K * Dp * Dp);
   const sx = take(K * Dp);
   const nk = take(Kp);
   const tail = take(TAIL * D + Dp + 4 * D);
-  return { Dp, Kp, lc, mu, c, u, L, m, s, t, d, w, sacc, sx, nk, tail, size: top - at };
+  return { Dp, Kp, lc, mu, c, u, L, m, s, t, e, d, w, sacc, sx, nk, tail, size: top - at };
 }
 
 /** Scratch entries per thread the kernel needs (plus 2 for alignment of the start). */
@@ -138,8 +140,11 @@ export function gaussianFullWasmBlock(
         f64.fill(0, g.tail, g.tail + TAIL * D + Dp + 4 * D);
         f64.set(f64.subarray(X + a * D, X + b * D), g.tail);
       }
-      for (let k = 0; k < K; k++)
-        wasm.maha4(src, Math.ceil(rows / 4), D, Dp, g.u + k * Dp * Dp, g.c + k * Dp, g.L + k, Kp);
+      const groups = Math.ceil(rows / 4);
+      for (let k = 0; k < K; k++) {
+        if (Dp === 2) wasm.maha2(src, groups, D, g.u + k * 4, g.c + k * 2, g.L + k, Kp);
+        else wasm.maha4(src, groups, D, Dp, g.u + k * Dp * Dp, g.c + k * Dp, g.L + k, Kp);
+      }
       const sums = responsibilities(f64, wasm, g, rows, K);
       logLik += sums[0]!;
       entropy += sums[1]!;
@@ -148,7 +153,8 @@ export function gaussianFullWasmBlock(
           for (let k = 0; k < K; k++) f64[R + (a + r - i0) * K + k] = f64[g.L + r * Kp + k]!;
       for (let k = 0; k < K; k++) {
         wasm.weight(src, rows, D, Dp, g.mu + k * Dp, g.L + k, Kp, g.d, g.w, g.sx + k * Dp, g.nk + k);
-        wasm.scatter(g.w, g.d, rows, Dp, Dp, g.sacc + k * Dp * Dp);
+        if (Dp === 2) wasm.scatter2(g.w, g.d, rows, 2, g.sacc + k * 4);
+        else wasm.scatter(g.w, g.d, rows, Dp, Dp, g.sacc + k * Dp * Dp);
       }
     }
   }

@@ -2,8 +2,8 @@
  * The Gaussian WebAssembly primitives (gaussian.wat) bound to an arena: one compiled module per
  * process, one instance per (thread, arena memory). Arguments are f64 indices into the arena,
  * as everywhere in fast/; the wrappers turn them into the byte offsets the module takes.
- * Preconditions (the callers' layout keeps them): U, c, S and the w rows are padded to Dp = D
- * rounded up to a multiple of 4 with zeros; at least Dp f64s of zeros follow the data rows, and
+ * Preconditions (the callers' layout keeps them): U, c, S and the w rows are padded to Dp
+ * (`padded(D)`) with zeros; at least Dp f64s of zeros follow the data rows, and
  * `maha4` runs on whole groups of 4 rows (rows past the end of the data read that padding).
  */
 import '../webassembly.js';
@@ -14,6 +14,10 @@ export interface GaussianWasm {
   maha4(x: number, groups: number, D: number, Dp: number, u: number, c: number, out: number, outStride: number): void;
   /** S += Σ_r w_r x_rᵀ over `rows` rows of x (row stride xStride) (upper 4×4 tiles of the Dp × Dp matrix S). */
   scatter(w: number, x: number, rows: number, xStride: number, Dp: number, s: number): void;
+  /** maha4 for D ≤ 2, with U and c padded to Dp = 2. */
+  maha2(x: number, groups: number, D: number, u: number, c: number, out: number, outStride: number): void;
+  /** scatter for Dp = 2 (D ≤ 2): S (2 × 2) += Σ_r w_r x_rᵀ, w rows 2 entries apart. */
+  scatter2(w: number, x: number, rows: number, xStride: number, s: number): void;
   /**
    * For `rows` rows: d_i = x_i − μ, w_i = r[i·rStride] · d_i (rows of Dp entries in d and w),
    * sx += w_i, nk[0] += Σ r. `r` points at the component's column of a responsibility matrix
@@ -36,8 +40,9 @@ export interface GaussianWasm {
    * Rows of L (stride Kp, even) hold Mahalanobis distances in, responsibilities out:
    * l_k = lc_k − ½L_k, m = max l, s = Σ exp(l − m), r_k = exp(l_k − m)/s;
    * mOut[i] = m, sOut[i] = s, tOut[i] = Σ r_k (l_k − m). A column with lc = −∞ gets r = 0.
+   * E is scratch for rows × Kp entries (the exps, between the passes).
    */
-  softmax(L: number, rows: number, Kp: number, lc: number, mOut: number, sOut: number, tOut: number): void;
+  softmax(L: number, rows: number, Kp: number, lc: number, mOut: number, sOut: number, tOut: number, E: number): void;
   /** out[r·outStride] = Σ_j ((x_rj − μ_j) p_j)² over D2 = D rounded up to 2 entries (μ, p zero-padded). */
   mahaDiag(x: number, rows: number, D: number, D2: number, mu: number, p: number, out: number, outStride: number): void;
   /** d = x − μ, rk = r[i·rStride]: sx += rk·d, sxx += rk·d² (D2 entries), nk[0] += Σ rk. */
@@ -55,8 +60,11 @@ export interface GaussianWasm {
   ): void;
 }
 
-/** D rounded up to a multiple of 4 (the padded row length of U, c, S and w). */
-export const padded = (D: number): number => Math.ceil(D / 4) * 4;
+/**
+ * The padded row length of U, c, S and w: D rounded up to a multiple of 4 for maha4 and
+ * scatter's 4 × 4 tiles, or 2 for D ≤ 2 (maha2 and scatter2, a quarter of the work there).
+ */
+export const padded = (D: number): number => (D <= 2 ? 2 : Math.ceil(D / 4) * 4);
 
 let compiled: WebAssembly.Module | undefined;
 const instances = new WeakMap<WebAssembly.Memory, GaussianWasm>();
@@ -69,6 +77,8 @@ export function gaussianWasm(memory: WebAssembly.Memory): GaussianWasm {
   const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports;
   const maha4 = exports.maha4 as (...args: number[]) => void;
   const scatter = exports.scatter as (...args: number[]) => void;
+  const maha2 = exports.maha2 as (...args: number[]) => void;
+  const scatter2 = exports.scatter2 as (...args: number[]) => void;
   const weight = exports.weight as (...args: number[]) => void;
   const softmax = exports.softmax as (...args: number[]) => void;
   const mahaDiag = exports.mahaDiag as (...args: number[]) => void;
@@ -77,9 +87,12 @@ export function gaussianWasm(memory: WebAssembly.Memory): GaussianWasm {
     maha4: (x, groups, D, Dp, u, c, out, outStride) =>
       maha4(8 * x, groups, D, Dp, 8 * u, 8 * c, 8 * out, 8 * outStride),
     scatter: (w, x, rows, xStride, Dp, s) => scatter(8 * w, 8 * x, rows, xStride, Dp, 8 * s),
+    maha2: (x, groups, D, u, c, out, outStride) => maha2(8 * x, groups, D, 8 * u, 8 * c, 8 * out, 8 * outStride),
+    scatter2: (w, x, rows, xStride, s) => scatter2(8 * w, 8 * x, rows, xStride, 8 * s),
     weight: (x, rows, D, Dp, mu, r, rStride, d, w, sx, nk) =>
       weight(8 * x, rows, D, Dp, 8 * mu, 8 * r, rStride, 8 * d, 8 * w, 8 * sx, 8 * nk),
-    softmax: (L, rows, Kp, lc, mOut, sOut, tOut) => softmax(8 * L, rows, Kp, 8 * lc, 8 * mOut, 8 * sOut, 8 * tOut),
+    softmax: (L, rows, Kp, lc, mOut, sOut, tOut, E) =>
+      softmax(8 * L, rows, Kp, 8 * lc, 8 * mOut, 8 * sOut, 8 * tOut, 8 * E),
     mahaDiag: (x, rows, D, D2, mu, p, out, outStride) =>
       mahaDiag(8 * x, rows, D, D2, 8 * mu, 8 * p, 8 * out, 8 * outStride),
     momentsDiag: (x, rows, D, D2, mu, r, rStride, sx, sxx, nk) =>

@@ -2,8 +2,8 @@
 ;; Hand-written; compiled to gaussian-wasm.ts by scripts/build-wasm.ts (a test checks that the
 ;; committed bytes are this file's). Every pointer is a byte offset into the imported shared memory
 ;; (the arena); rows of x are D f64s apart (unpadded); matrices U and S are Dp × Dp row-major with
-;; Dp = D rounded up to a multiple of 4 and zeros in the padding. Kernels read up to Dp entries
-;; of a row (into the next row, or the arena's zero padding after the data): those products meet
+;; Dp = D rounded up to a multiple of 4 (to 2 for D ≤ 2, for maha2 and scatter2) and zeros in the
+;; padding. Kernels read up to Dp entries of a row (into the next row, or the arena's zero padding after the data): those products meet
 ;; zero rows of U, or land in padding entries of S that nobody reads.
 (module
   (import "env" "memory" (memory 1 65536 shared))
@@ -76,6 +76,57 @@
       (local.set $x (i32.add (local.get $x) (i32.shl (local.get $rb) (i32.const 2))))
       (local.set $g (i32.add (local.get $g) (i32.const 1)))
       (br $group)))
+  )
+
+  ;; maha2: maha4 for D ≤ 2 (U, c padded to Dp = 2, U row-major 2 × 2): for `groups` groups of 4
+  ;; rows, z = Uᵀ x − c in the two lanes, out[r · outStride] = ‖z‖². For D = 1 the second entry
+  ;; read is the next row's (or the padding after the data) and meets U's zero second row. The
+  ;; same operations on the first two lanes as maha4 (whose other lanes add only zeros), so the same bits.
+  (func (export "maha2") (param $x i32) (param $groups i32) (param $D i32) (param $u i32) (param $c i32)
+        (param $out i32) (param $outStride i32)
+    (local $g i32) (local $rb i32) (local $xb i32) (local $r i32)
+    (local $cv v128) (local $u0 v128) (local $u1 v128) (local $a v128)
+    (local.set $rb (i32.shl (local.get $D) (i32.const 3)))
+    (local.set $cv (f64x2.neg (v128.load (local.get $c))))
+    (local.set $u0 (v128.load (local.get $u)))
+    (local.set $u1 (v128.load offset=16 (local.get $u)))
+    (block $done (loop $group
+      (br_if $done (i32.ge_u (local.get $g) (local.get $groups)))
+      (local.set $xb (local.get $x))
+      (local.set $r (i32.const 0))
+      (loop $row
+        (local.set $a (f64x2.add (local.get $cv) (f64x2.mul (v128.load64_splat (local.get $xb)) (local.get $u0))))
+        (local.set $a (f64x2.add (local.get $a) (f64x2.mul (v128.load64_splat offset=8 (local.get $xb)) (local.get $u1))))
+        (local.set $a (f64x2.mul (local.get $a) (local.get $a)))
+        (f64.store (local.get $out)
+          (f64.add (f64x2.extract_lane 0 (local.get $a)) (f64x2.extract_lane 1 (local.get $a))))
+        (local.set $out (i32.add (local.get $out) (local.get $outStride)))
+        (local.set $xb (i32.add (local.get $xb) (local.get $rb)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br_if $row (i32.lt_u (local.get $r) (i32.const 4))))
+      (local.set $x (local.get $xb))
+      (local.set $g (i32.add (local.get $g) (i32.const 1)))
+      (br $group)))
+  )
+
+  ;; scatter2: scatter for Dp = 2 (S is 2 × 2, w rows 2 entries apart): S += Σ_i w_i x_iᵀ, both
+  ;; rows of S (its lower entry, like the lower half of scatter's diagonal tiles, is never read).
+  (func (export "scatter2") (param $w i32) (param $x i32) (param $rows i32) (param $xStride i32) (param $s i32)
+    (local $i i32) (local $rb i32) (local $a0 v128) (local $a1 v128) (local $xv v128)
+    (local.set $rb (i32.shl (local.get $xStride) (i32.const 3)))
+    (local.set $a0 (v128.load (local.get $s)))
+    (local.set $a1 (v128.load offset=16 (local.get $s)))
+    (block $idone (loop $iloop
+      (br_if $idone (i32.ge_u (local.get $i) (local.get $rows)))
+      (local.set $xv (v128.load (local.get $x)))
+      (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (v128.load64_splat (local.get $w)) (local.get $xv))))
+      (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (v128.load64_splat offset=8 (local.get $w)) (local.get $xv))))
+      (local.set $w (i32.add (local.get $w) (i32.const 16)))
+      (local.set $x (i32.add (local.get $x) (local.get $rb)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $iloop)))
+    (v128.store (local.get $s) (local.get $a0))
+    (v128.store offset=16 (local.get $s) (local.get $a1))
   )
 
   ;; scatter: S += Σ_i w_i x_iᵀ over `rows` rows, upper 4×4 tiles only (tile column ≥ tile row).
@@ -190,20 +241,23 @@
   ;; subnormal), for −∞ and for NaN the result is 0.
   ;; softmax: for `rows` rows of L (row stride Kp f64s, Kp even, L[i][k] = Mahalanobis ‖z‖²):
   ;;   l_k = lc_k − ½ L[i][k], m = max_k l_k, e_k = exp(l_k − m), s = Σ e_k,
-  ;;   L[i][k] ← e_k / s (the responsibilities), mOut[i] = m, sOut[i] = s,
+  ;;   L[i][k] ← e_k / s (the responsibilities), mOut[i] = m, sOut[i] = s, E: rows × Kp scratch,
   ;;   tOut[i] = Σ_k (e_k / s)(l_k − m) (so Σ_k r log r = tOut − log s, log p(x_i) = m + log s).
   ;; A component with l_k = −∞ (zero weight, or the padding column) gets 0 and adds 0 to t.
   (func (export "softmax") (param $L i32) (param $rows i32) (param $Kp i32) (param $lc i32)
-        (param $mOut i32) (param $sOut i32) (param $tOut i32)
-    (local $i i32) (local $k i32) (local $p i32) (local $row i32)
+        (param $mOut i32) (param $sOut i32) (param $tOut i32) (param $E i32)
+    (local $i i32) (local $k i32) (local $p i32) (local $q i32) (local $row i32) (local $end i32)
     (local $v v128) (local $mv v128) (local $sv v128) (local $tv v128) (local $e v128) (local $m f64) (local $s f64)
     (local $k2 v128) (local $f v128) (local $poly v128) (local $scale v128)
     (local.set $row (i32.shl (local.get $Kp) (i32.const 3)))
+    ;; Pass 1, per row: l_k into L, the maximum into mOut.
+    (local.set $p (local.get $L))
+    (local.set $q (local.get $mOut))
+    (local.set $i (i32.const 0))
     (block $idone (loop $iloop
       (br_if $idone (i32.ge_u (local.get $i) (local.get $rows)))
       (local.set $mv (v128.const f64x2 -inf -inf))
       (local.set $k (i32.const 0))
-      (local.set $p (local.get $L))
       (block $k1 (loop $kloop1
         (br_if $k1 (i32.ge_u (local.get $k) (local.get $Kp)))
         (local.set $v (f64x2.sub (v128.load (i32.add (local.get $lc) (i32.shl (local.get $k) (i32.const 3))))
@@ -213,15 +267,24 @@
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (local.set $k (i32.add (local.get $k) (i32.const 2)))
         (br $kloop1)))
-      (local.set $m (f64.max (f64x2.extract_lane 0 (local.get $mv)) (f64x2.extract_lane 1 (local.get $mv))))
-      (local.set $mv (f64x2.splat (local.get $m)))
-      (local.set $sv (v128.const f64x2 0 0))
-      (local.set $tv (v128.const f64x2 0 0))
-      (local.set $k (i32.const 0))
-      (local.set $p (local.get $L))
+      (f64.store (local.get $q)
+        (f64.max (f64x2.extract_lane 0 (local.get $mv)) (f64x2.extract_lane 1 (local.get $mv))))
+      (local.set $q (i32.add (local.get $q) (i32.const 8)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $iloop)))
+    ;; Pass 2: v = l − m into L, e = exp(v) into E; no sums, so the exps of consecutive pairs
+    ;; and rows are independent and overlap (per row, the sums would wait for each exp in turn).
+    (local.set $p (local.get $L))
+    (local.set $q (local.get $mOut))
+    (local.set $i (i32.const 0))
+    (block $idone2 (loop $iloop2
+      (br_if $idone2 (i32.ge_u (local.get $i) (local.get $rows)))
+      (local.set $mv (v128.load64_splat (local.get $q)))
+      (local.set $end (i32.add (local.get $p) (local.get $row)))
       (block $k2 (loop $kloop2
-        (br_if $k2 (i32.ge_u (local.get $k) (local.get $Kp)))
+        (br_if $k2 (i32.ge_u (local.get $p) (local.get $end)))
         (local.set $v (f64x2.sub (v128.load (local.get $p)) (local.get $mv)))
+        (v128.store (local.get $p) (local.get $v))
         ;; e = exp(v), inline (a call per two lanes costs as much as the polynomial)
         (local.set $k2 (f64x2.nearest (f64x2.mul (local.get $v) (v128.const f64x2 1.4426950408889634 1.4426950408889634))))
         (local.set $f (f64x2.sub (local.get $v) (f64x2.mul (local.get $k2) (v128.const f64x2 0.6931471803691238 0.6931471803691238))))
@@ -250,35 +313,49 @@
           (f64x2.mul (local.get $poly) (local.get $scale))
           (v128.const f64x2 0 0)
           (f64x2.ge (local.get $v) (v128.const f64x2 -708 -708))))
-        (v128.store (local.get $p) (local.get $e))
+        (v128.store (i32.add (local.get $E) (i32.sub (local.get $p) (local.get $L))) (local.get $e))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $kloop2)))
+      (local.set $q (i32.add (local.get $q) (i32.const 8)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $iloop2)))
+    ;; Pass 3, per row: s = Σ e, t = Σ e·v / s, r = e / s into L.
+    (local.set $p (local.get $L))
+    (local.set $i (i32.const 0))
+    (block $idone3 (loop $iloop3
+      (br_if $idone3 (i32.ge_u (local.get $i) (local.get $rows)))
+      (local.set $sv (v128.const f64x2 0 0))
+      (local.set $tv (v128.const f64x2 0 0))
+      (local.set $end (i32.add (local.get $p) (local.get $row)))
+      (local.set $q (local.get $p))
+      (block $k3 (loop $kloop3
+        (br_if $k3 (i32.ge_u (local.get $q) (local.get $end)))
+        (local.set $e (v128.load (i32.add (local.get $E) (i32.sub (local.get $q) (local.get $L)))))
         (local.set $sv (f64x2.add (local.get $sv) (local.get $e)))
         (local.set $tv (f64x2.add (local.get $tv)
-          (v128.bitselect (f64x2.mul (local.get $e) (local.get $v)) (v128.const f64x2 0 0)
+          (v128.bitselect (f64x2.mul (local.get $e) (v128.load (local.get $q))) (v128.const f64x2 0 0)
             (f64x2.gt (local.get $e) (v128.const f64x2 0 0)))))
-        (local.set $p (i32.add (local.get $p) (i32.const 16)))
-        (local.set $k (i32.add (local.get $k) (i32.const 2)))
-        (br $kloop2)))
+        (local.set $q (i32.add (local.get $q) (i32.const 16)))
+        (br $kloop3)))
       (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $sv)) (f64x2.extract_lane 1 (local.get $sv))))
       (local.set $sv (f64x2.splat (f64.div (f64.const 1) (local.get $s))))
-      (local.set $k (i32.const 0))
-      (local.set $p (local.get $L))
-      (block $k3 (loop $kloop3
-        (br_if $k3 (i32.ge_u (local.get $k) (local.get $Kp)))
-        (v128.store (local.get $p) (f64x2.mul (v128.load (local.get $p)) (local.get $sv)))
-        (local.set $p (i32.add (local.get $p) (i32.const 16)))
-        (local.set $k (i32.add (local.get $k) (i32.const 2)))
-        (br $kloop3)))
-      (f64.store (local.get $mOut) (local.get $m))
+      (local.set $q (local.get $p))
+      (block $k4 (loop $kloop4
+        (br_if $k4 (i32.ge_u (local.get $q) (local.get $end)))
+        (v128.store (local.get $q)
+          (f64x2.mul (v128.load (i32.add (local.get $E) (i32.sub (local.get $q) (local.get $L)))) (local.get $sv)))
+        (local.set $q (i32.add (local.get $q) (i32.const 16)))
+        (br $kloop4)))
       (f64.store (local.get $sOut) (local.get $s))
       (f64.store (local.get $tOut) (f64.div
         (f64.add (f64x2.extract_lane 0 (local.get $tv)) (f64x2.extract_lane 1 (local.get $tv))) (local.get $s)))
-      (local.set $L (i32.add (local.get $L) (local.get $row)))
-      (local.set $mOut (i32.add (local.get $mOut) (i32.const 8)))
+      (local.set $p (local.get $end))
       (local.set $sOut (i32.add (local.get $sOut) (i32.const 8)))
       (local.set $tOut (i32.add (local.get $tOut) (i32.const 8)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br $iloop)))
+      (br $iloop3)))
   )
+
   ;; mahaDiag: for `rows` rows of x (row stride D f64s), out[r · outStride] (outStride in bytes)
   ;;   = Σ_j ((x_rj − μ_j) · p_j)² over the D2 = D rounded up to 2 entries; μ and p are padded
   ;; with zeros, so the entry past D (the next row's first, or the copy's zero) adds nothing.

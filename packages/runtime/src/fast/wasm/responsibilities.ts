@@ -6,7 +6,7 @@
  */
 import type { GaussianWasm } from './gaussian.js';
 
-/** Where a chunk's distances, row maxima, sums and t terms live (f64 indices), and the padded K. */
+/** Where a chunk's distances, row maxima, sums, t terms and exps live (f64 indices), and the padded K. */
 export interface ChunkScratch {
   readonly Kp: number;
   readonly lc: number;
@@ -14,6 +14,8 @@ export interface ChunkScratch {
   readonly m: number;
   readonly s: number;
   readonly t: number;
+  /** Scratch for the chunk's exps, as many entries as L. */
+  readonly e: number;
 }
 
 const sums = new Float64Array(2);
@@ -30,22 +32,34 @@ export function responsibilities(
   K: number,
 ): Float64Array {
   const { Kp } = g;
-  wasm.softmax(g.L, rows, Kp, g.lc, g.m, g.s, g.t);
-  let logLik = 0;
-  let entropy = 0;
+  wasm.softmax(g.L, rows, Kp, g.lc, g.m, g.s, g.t, g.e);
+  // Σ_i log s_i as the log of running products (one log per ~hundreds of rows, not per row):
+  // every finite s_i is in [1, K] (the row's largest term is exp(0) = 1), so a product flushed
+  // once it passes 1e200 cannot overflow; its rounding is that of as many summed logs.
+  let sumM = 0;
+  let sumT = 0;
+  let logS = 0;
+  let product = 1;
+  let impossible = 0;
   for (let r = 0; r < rows; r++) {
     const m = f64[g.m + r]!;
     const s = f64[g.s + r]!;
     if (!(s > 0) || !Number.isFinite(m)) {
       for (let k = 0; k < Kp; k++) f64[g.L + r * Kp + k] = k < K ? 1 / K : 0;
-      logLik = Number.NEGATIVE_INFINITY;
-      entropy += Math.log(K);
+      impossible++;
       continue;
     }
-    const ls = Math.log(s);
-    logLik += m + ls;
-    entropy -= f64[g.t + r]! - ls;
+    sumM += m;
+    sumT += f64[g.t + r]!;
+    product *= s;
+    if (product > 1e200) {
+      logS += Math.log(product);
+      product = 1;
+    }
   }
+  logS += Math.log(product);
+  const logLik = impossible > 0 ? Number.NEGATIVE_INFINITY : sumM + logS;
+  const entropy = logS - sumT + impossible * Math.log(K);
   sums[0] = logLik;
   sums[1] = entropy;
   return sums;
