@@ -39,7 +39,7 @@ function setup(D: number, rows: number, seed: number, Dp = padded(D)) {
 }
 
 describe('gaussian.wat', () => {
-  /** maha4 and scatter (Dp a multiple of 4), or maha2 and scatter2 (Dp = 2), against the definition. */
+  /** maha4 and scatter (Dp a multiple of 4), or maha2 (Dp = 2; scatter then at Dp = 4), against the definition. */
   function checkMahaScatter(D: number, Dp: number): Float64Array {
     const rows = 37;
     const { arena, f, x, u, c, out, w, s } = setup(D, rows, D + 1, Dp);
@@ -57,11 +57,9 @@ describe('gaussian.wat', () => {
       expect(Math.abs(f[out + 2 * r]! - m)).toBeLessThanOrEqual(1e-13 * m);
       distances[r] = f[out + 2 * r]!;
     }
-    for (let twice = 0; twice < 2; twice++) {
-      // The second call accumulates.
-      if (Dp === 2) wasm.scatter2(w, x, rows, D, s);
-      else wasm.scatter(w, x, rows, D, Dp, s);
-    }
+    if (Dp === 2) return distances;
+    wasm.scatter(w, x, rows, D, Dp, s);
+    wasm.scatter(w, x, rows, D, Dp, s); // accumulates
     for (let j = 0; j < D; j++)
       for (let l = j; l < D; l++) {
         let want = 0;
@@ -77,9 +75,43 @@ describe('gaussian.wat', () => {
     });
   }
   for (const D of [1, 2]) {
-    it(`maha2 and scatter2 agree with the definition at D = ${D}, and maha2 with maha4 bit for bit`, () => {
+    it(`maha2 agrees with the definition at D = ${D}, and with maha4 bit for bit`, () => {
       expect(padded(D)).toBe(2);
       expect(checkMahaScatter(D, 2)).toEqual(checkMahaScatter(D, 4));
+    });
+    it(`moments2 is weight then scatter bit for bit at D = ${D}, and accumulates`, () => {
+      const rows = 29;
+      // Dp = 4 for weight and scatter, 2 for moments2; the same data, centre and weights.
+      const a = setup(D, rows, 11, 4);
+      const b = setup(D, rows, 11, 2);
+      const wa = gaussianWasm(a.arena.memory);
+      const wb = gaussianWasm(b.arena.memory);
+      for (const { f, out } of [a, b]) for (let i = 0; i < rows; i++) f[out + 2 * i] = (i % 5) / 7;
+      // sx in u's first Dp entries, nk just after (u is not used here)
+      const nkA = a.u + 4;
+      const nkB = b.u + 2;
+      a.f.fill(0, a.u, nkA);
+      b.f.fill(0, b.u, nkB);
+      a.f[nkA] = 0.5;
+      b.f[nkB] = 0.5;
+      for (let twice = 0; twice < 2; twice++) {
+        wa.weight(a.x, rows, D, 4, a.c, a.out, 2, a.d, a.w, a.u, nkA);
+        wa.scatter(a.w, a.d, rows, 4, 4, a.s);
+        wb.moments2(b.x, rows, D, b.c, b.out, 2, b.u, b.s, nkB);
+      }
+      expect(b.f[nkB]).toBe(a.f[nkA]);
+      for (let j = 0; j < D; j++) {
+        expect(b.f[b.u + j]).toBe(a.f[a.u + j]);
+        for (let l = j; l < D; l++) expect(b.f[b.s + j * 2 + l]).toBe(a.f[a.s + j * 4 + l]);
+      }
+      // And against the definition: S = 2 Σ r (x − c)(x − c)ᵀ.
+      for (let j = 0; j < D; j++)
+        for (let l = j; l < D; l++) {
+          let want = 0;
+          for (let i = 0; i < rows; i++)
+            want += ((i % 5) / 7) * (b.f[b.x + i * D + j]! - b.f[b.c + j]!) * (b.f[b.x + i * D + l]! - b.f[b.c + l]!);
+          expect(Math.abs(b.f[b.s + j * 2 + l]! - 2 * want)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(want)));
+        }
     });
   }
 

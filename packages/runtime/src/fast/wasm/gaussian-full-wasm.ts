@@ -5,7 +5,7 @@
  * the K Mahalanobis distances ‖U_kᵀx − U_kᵀμ_k‖² by 4×4 register tiles (`maha4`; `maha2` for D ≤ 2), the
  * responsibilities by a vectorised log-sum-exp (`softmax`), then per component the centred rows
  * d = x − μ_k, their weighted sum (`weight`) and the weighted scatter Σ r d dᵀ by 4×4 tiles
- * (`scatter`), folded into the slot's packed upper triangle at the end of the block.
+ * (`scatter`; both in one pass, `moments2`, for D ≤ 2), folded into the slot's packed upper triangle at the end of the block.
  *
  * Scratch (f64, from `scratch`; `gaussianFullWasmScratch(D, K)` entries): the padded constants
  * (lc, μ_k, c_k = U_kᵀμ_k, U_k with Dp = D rounded up to 4, or 2 for D ≤ 2), the chunk's distances /
@@ -152,9 +152,11 @@ export function gaussianFullWasmBlock(
         for (let r = 0; r < rows; r++)
           for (let k = 0; k < K; k++) f64[R + (a + r - i0) * K + k] = f64[g.L + r * Kp + k]!;
       for (let k = 0; k < K; k++) {
-        wasm.weight(src, rows, D, Dp, g.mu + k * Dp, g.L + k, Kp, g.d, g.w, g.sx + k * Dp, g.nk + k);
-        if (Dp === 2) wasm.scatter2(g.w, g.d, rows, 2, g.sacc + k * 4);
-        else wasm.scatter(g.w, g.d, rows, Dp, Dp, g.sacc + k * Dp * Dp);
+        if (Dp === 2) wasm.moments2(src, rows, D, g.mu + k * 2, g.L + k, Kp, g.sx + k * 2, g.sacc + k * 4, g.nk + k);
+        else {
+          wasm.weight(src, rows, D, Dp, g.mu + k * Dp, g.L + k, Kp, g.d, g.w, g.sx + k * Dp, g.nk + k);
+          wasm.scatter(g.w, g.d, rows, Dp, Dp, g.sacc + k * Dp * Dp);
+        }
       }
     }
   }

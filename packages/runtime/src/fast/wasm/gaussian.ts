@@ -16,8 +16,21 @@ export interface GaussianWasm {
   scatter(w: number, x: number, rows: number, xStride: number, Dp: number, s: number): void;
   /** maha4 for D ≤ 2, with U and c padded to Dp = 2. */
   maha2(x: number, groups: number, D: number, u: number, c: number, out: number, outStride: number): void;
-  /** scatter for Dp = 2 (D ≤ 2): S (2 × 2) += Σ_r w_r x_rᵀ, w rows 2 entries apart. */
-  scatter2(w: number, x: number, rows: number, xStride: number, s: number): void;
+  /**
+   * weight then scatter for D ≤ 2 (Dp = 2) in one pass: d = x − μ, w = r·d, sx += w,
+   * S (2 × 2) += w dᵀ, nk[0] += Σ r; the same bits, nothing stored per row.
+   */
+  moments2(
+    x: number,
+    rows: number,
+    D: number,
+    mu: number,
+    r: number,
+    rStride: number,
+    sx: number,
+    s: number,
+    nk: number,
+  ): void;
   /**
    * For `rows` rows: d_i = x_i − μ, w_i = r[i·rStride] · d_i (rows of Dp entries in d and w),
    * sx += w_i, nk[0] += Σ r. `r` points at the component's column of a responsibility matrix
@@ -62,7 +75,7 @@ export interface GaussianWasm {
 
 /**
  * The padded row length of U, c, S and w: D rounded up to a multiple of 4 for maha4 and
- * scatter's 4 × 4 tiles, or 2 for D ≤ 2 (maha2 and scatter2, a quarter of the work there).
+ * scatter's 4 × 4 tiles, or 2 for D ≤ 2 (maha2 and moments2, a quarter of the work there).
  */
 export const padded = (D: number): number => (D <= 2 ? 2 : Math.ceil(D / 4) * 4);
 
@@ -78,7 +91,7 @@ export function gaussianWasm(memory: WebAssembly.Memory): GaussianWasm {
   const maha4 = exports.maha4 as (...args: number[]) => void;
   const scatter = exports.scatter as (...args: number[]) => void;
   const maha2 = exports.maha2 as (...args: number[]) => void;
-  const scatter2 = exports.scatter2 as (...args: number[]) => void;
+  const moments2 = exports.moments2 as (...args: number[]) => void;
   const weight = exports.weight as (...args: number[]) => void;
   const softmax = exports.softmax as (...args: number[]) => void;
   const mahaDiag = exports.mahaDiag as (...args: number[]) => void;
@@ -88,7 +101,8 @@ export function gaussianWasm(memory: WebAssembly.Memory): GaussianWasm {
       maha4(8 * x, groups, D, Dp, 8 * u, 8 * c, 8 * out, 8 * outStride),
     scatter: (w, x, rows, xStride, Dp, s) => scatter(8 * w, 8 * x, rows, xStride, Dp, 8 * s),
     maha2: (x, groups, D, u, c, out, outStride) => maha2(8 * x, groups, D, 8 * u, 8 * c, 8 * out, 8 * outStride),
-    scatter2: (w, x, rows, xStride, s) => scatter2(8 * w, 8 * x, rows, xStride, 8 * s),
+    moments2: (x, rows, D, mu, r, rStride, sx, s, nk) =>
+      moments2(8 * x, rows, D, 8 * mu, 8 * r, rStride, 8 * sx, 8 * s, 8 * nk),
     weight: (x, rows, D, Dp, mu, r, rStride, d, w, sx, nk) =>
       weight(8 * x, rows, D, Dp, 8 * mu, 8 * r, rStride, 8 * d, 8 * w, 8 * sx, 8 * nk),
     softmax: (L, rows, Kp, lc, mOut, sOut, tOut, E) =>

@@ -2,7 +2,7 @@
 ;; Hand-written; compiled to gaussian-wasm.ts by scripts/build-wasm.ts (a test checks that the
 ;; committed bytes are this file's). Every pointer is a byte offset into the imported shared memory
 ;; (the arena); rows of x are D f64s apart (unpadded); matrices U and S are Dp × Dp row-major with
-;; Dp = D rounded up to a multiple of 4 (to 2 for D ≤ 2, for maha2 and scatter2) and zeros in the
+;; Dp = D rounded up to a multiple of 4 (to 2 for D ≤ 2, for maha2 and moments2) and zeros in the
 ;; padding. Kernels read up to Dp entries of a row (into the next row, or the arena's zero padding after the data): those products meet
 ;; zero rows of U, or land in padding entries of S that nobody reads.
 (module
@@ -109,24 +109,40 @@
       (br $group)))
   )
 
-  ;; scatter2: scatter for Dp = 2 (S is 2 × 2, w rows 2 entries apart): S += Σ_i w_i x_iᵀ, both
-  ;; rows of S (its lower entry, like the lower half of scatter's diagonal tiles, is never read).
-  (func (export "scatter2") (param $w i32) (param $x i32) (param $rows i32) (param $xStride i32) (param $s i32)
-    (local $i i32) (local $rb i32) (local $a0 v128) (local $a1 v128) (local $xv v128)
-    (local.set $rb (i32.shl (local.get $xStride) (i32.const 3)))
+  ;; moments2: weight and then scatter for Dp = 2 (D ≤ 2) in one pass, in registers: for `rows`
+  ;; rows, d = x − μ (2 entries), rk = r[i·rStride], w = rk · d, sx += w, S += w dᵀ (S 2 × 2 row-major),
+  ;; nk[0] += Σ rk. The same operations in the same order as weight then scatter at Dp = 2, so
+  ;; the same bits, without storing and reloading the centred and weighted rows. For D = 1 the
+  ;; second entries are junk that only the padding of sx and S receives.
+  (func (export "moments2") (param $x i32) (param $rows i32) (param $D i32) (param $mu i32)
+        (param $r i32) (param $rStride i32) (param $sx i32) (param $s i32) (param $nk i32)
+    (local $i i32) (local $rb i32) (local $rs i32) (local $n f64) (local $rk f64)
+    (local $muv v128) (local $d v128) (local $w v128) (local $sxv v128) (local $a0 v128) (local $a1 v128)
+    (local.set $rb (i32.shl (local.get $D) (i32.const 3)))
+    (local.set $rs (i32.shl (local.get $rStride) (i32.const 3)))
+    (local.set $muv (v128.load (local.get $mu)))
+    (local.set $sxv (v128.load (local.get $sx)))
     (local.set $a0 (v128.load (local.get $s)))
     (local.set $a1 (v128.load offset=16 (local.get $s)))
     (block $idone (loop $iloop
       (br_if $idone (i32.ge_u (local.get $i) (local.get $rows)))
-      (local.set $xv (v128.load (local.get $x)))
-      (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (v128.load64_splat (local.get $w)) (local.get $xv))))
-      (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (v128.load64_splat offset=8 (local.get $w)) (local.get $xv))))
-      (local.set $w (i32.add (local.get $w) (i32.const 16)))
+      (local.set $rk (f64.load (local.get $r)))
+      (local.set $n (f64.add (local.get $n) (local.get $rk)))
+      (local.set $d (f64x2.sub (v128.load (local.get $x)) (local.get $muv)))
+      (local.set $w (f64x2.mul (f64x2.splat (local.get $rk)) (local.get $d)))
+      (local.set $sxv (f64x2.add (local.get $sxv) (local.get $w)))
+      (local.set $a0 (f64x2.add (local.get $a0)
+        (f64x2.mul (f64x2.splat (f64x2.extract_lane 0 (local.get $w))) (local.get $d))))
+      (local.set $a1 (f64x2.add (local.get $a1)
+        (f64x2.mul (f64x2.splat (f64x2.extract_lane 1 (local.get $w))) (local.get $d))))
       (local.set $x (i32.add (local.get $x) (local.get $rb)))
+      (local.set $r (i32.add (local.get $r) (local.get $rs)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $iloop)))
+    (v128.store (local.get $sx) (local.get $sxv))
     (v128.store (local.get $s) (local.get $a0))
     (v128.store offset=16 (local.get $s) (local.get $a1))
+    (f64.store (local.get $nk) (f64.add (f64.load (local.get $nk)) (local.get $n)))
   )
 
   ;; scatter: S += Σ_i w_i x_iᵀ over `rows` rows, upper 4×4 tiles only (tile column ≥ tile row).
