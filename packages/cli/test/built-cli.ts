@@ -1,6 +1,6 @@
 /**
  * Test helper: the real `emforge` binary (bin/emforge.js, which runs the built dist/ — bundled
- * into dist/emforge.mjs by scripts/bundle-cli.mjs), built first when dist/ is missing or older
+ * into dist/emforge.cjs by scripts/bundle-cli.mjs), built first when dist/ is missing or older
  * than any source file, and bundled when the bundle is missing or older than dist/main.js.
  */
 import { execFileSync } from 'node:child_process';
@@ -18,12 +18,14 @@ function newest(dir: string): number {
   if (!existsSync(dir)) return 0;
   let t = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) t = Math.max(t, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+    // (not the code cache, which a run of the command may write: it says nothing about the build)
+    if (entry.isFile() && !entry.name.endsWith('.cache'))
+      t = Math.max(t, statSync(join(entry.parentPath, entry.name)).mtimeMs);
   }
   return t;
 }
 
-export const bundle = join(root, 'packages/cli/dist/emforge.mjs');
+export const bundle = join(root, 'packages/cli/dist/emforge.cjs');
 const mtime = (path: string) => (existsSync(path) ? statSync(path).mtimeMs : -1);
 
 /** Builds the workspace (`pnpm build`: tsc -b packages/cli, then the bundle) where it is stale. */

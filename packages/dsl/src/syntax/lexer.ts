@@ -36,7 +36,16 @@ import {
 } from './tokens.js';
 
 // 'full' tracking gives tokens their end offsets, which the CST's node locations are built from.
-const lexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: true });
+// chevrotain's definition validations (a third of the lexer's construction, which every process
+// start pays) are skipped here; `lexerProblems` (run by the test suite) runs them once.
+const lexerOptions = { positionTracking: 'full', ensureOptimizations: true } as const;
+const lexer = new Lexer(allTokens, { ...lexerOptions, skipValidations: true });
+
+/** The token definitions' problems found by chevrotain's lexer validations (none: they are sound). */
+export function lexerProblems(): string[] {
+  const checked = new Lexer(allTokens, { ...lexerOptions, deferDefinitionErrorsHandling: true });
+  return checked.lexerDefinitionErrors.map((e) => e.message);
+}
 
 /** After these a line break continues the item (a line cannot end with them). */
 const continuesAfter: ReadonlySet<TokenType> = new Set([
