@@ -15,8 +15,7 @@
  * `logLik` and `posterior` agree with the runtime's fit and posteriors (for an HMM the smoothed
  * marginals of every step and the Viterbi paths; for a linear-Gaussian model the posterior means
  * of the factors or of every step's state), and `sample` draws what `emforge sample` draws
- * with the same seed (mixtures only: the runtime does not sample chains, so HMM fitters have no
- * `sample` yet).
+ * with the same seed (every kind).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +28,8 @@ import {
   fitAnyProgram,
   prepareChain,
   recognizeFastChain,
-  sampleProgram,
+  type SampleOptions,
+  sampleAnyProgram,
   specialiseMixture,
 } from '@emforge/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,8 +151,12 @@ const elsewhere: readonly string[] = [
   'poisson-regression-mixture',
 ];
 
-/** The params a `sample` call gets, and its sizes: the first fit's params, a small N. */
+/**
+ * The params a `sample` call gets, and its sizes: the first fit's params, a small N; models over
+ * sequences (HMMs, the linear-Gaussian chain) and LDA's documents: a few of ragged lengths.
+ */
 const sampleSizes = { N: 25 };
+const lengths = [9, 1, 14];
 
 interface Outcome {
   readonly fits: Record<string, unknown[]>;
@@ -164,8 +168,24 @@ interface Outcome {
 }
 
 const names = exampleNames();
-/** Examples whose fitter has `sample` (the mixtures: the runtime samples those). */
-const sampled = new Set(names.filter((name) => programKind(readExample(name).model) === 'mixture'));
+/** The data a `sample` call takes as inputs (read by the model, not drawn). */
+const sampleInputs: Readonly<Record<string, string>> = {
+  'abo-blood-groups': 'pheno',
+  't-mixture': 'nu',
+  'student-t-scale-mixture': 'nu',
+  lda: 'alpha',
+};
+const sequenceModels = new Set(['hmm-dishonest-casino', 'hmm-gaussian', 'linear-gaussian-chain']);
+/** The generated `sample`'s sizes argument. */
+const sizesOf = (name: string): object =>
+  sequenceModels.has(name) ? { T: lengths } : name === 'lda' ? { Docs: 3, Len: lengths } : sampleSizes;
+/** The same sizes for the runtime's sampler. */
+const runtimeSizesOf = (name: string): SampleOptions =>
+  sequenceModels.has(name)
+    ? { raggedSizes: { T: lengths } }
+    : name === 'lda'
+      ? { sizes: { Docs: 3 }, raggedSizes: { Len: lengths } }
+      : { sizes: sampleSizes };
 let compiled: CompiledFitters;
 let outcome: Outcome;
 const references: Record<string, ReturnType<ReturnType<typeof compile>['fit']>[]> = {};
@@ -204,7 +224,8 @@ beforeAll(() => {
       const cases = JSON.stringify(optionCases[name]);
       const params = JSON.stringify(references[name]![0]!.params);
       const { data } = readExample(name);
-      const inputs = name === 'abo-blood-groups' ? `, { pheno: data.pheno }` : '';
+      const input = sampleInputs[name];
+      const inputs = input ? `, { ${input}: data.${input} }` : '';
       return [
         `{`,
         `  const data = ${JSON.stringify(data)};`,
@@ -215,11 +236,7 @@ beforeAll(() => {
         `  const params = ${params};`,
         `  out.logLik[${JSON.stringify(name)}] = [imported.logLik(data, params), standalone.logLik(data, params)];`,
         `  out.posterior[${JSON.stringify(name)}] = [imported.posterior(data, params), standalone.posterior(data, params)];`,
-        ...(sampled.has(name)
-          ? [
-              `  out.sample[${JSON.stringify(name)}] = [imported.sample(params, ${JSON.stringify(sampleSizes)}, 7${inputs}), standalone.sample(params, ${JSON.stringify(sampleSizes)}, 7${inputs})];`,
-            ]
-          : [`  out.sample[${JSON.stringify(name)}] = [typeof imported.sample, typeof standalone.sample];`]),
+        `  out.sample[${JSON.stringify(name)}] = [imported.sample(params, ${JSON.stringify(sizesOf(name))}, 7${inputs}), standalone.sample(params, ${JSON.stringify(sizesOf(name))}, 7${inputs})];`,
         `}`,
       ];
     }),
@@ -317,18 +334,14 @@ describe('generated fitters of the examples', () => {
       const posterior = JSON.parse(JSON.stringify(fit.posteriors));
       // A variational fitter's posterior also has the variances of q (checked in variational.test.ts).
       for (const p of outcome.posterior[name]!) expect({ ...(p as object), variances: undefined }).toEqual(posterior);
-      if (!sampled.has(name)) {
-        expect(outcome.sample[name]).toEqual(['undefined', 'undefined']);
-        return;
-      }
       const outcomePlan = planSource(new SourceFile('model.em', model));
       const schema = lowerDataSchema(outcomePlan.checked!);
-      const lowered = lowerProgram(outcomePlan).value as FitProgram;
-      const inputs = name === 'abo-blood-groups' ? { inputs: bound } : {};
-      const drawn = sampleProgram(lowered, schema, params, { seed: 7, sizes: sampleSizes, ...inputs });
+      const lowered = lowerProgram(outcomePlan).value!;
+      const inputs = sampleInputs[name] ? { inputs: bound } : {};
+      const drawn = sampleAnyProgram(lowered, schema, params, { seed: 7, ...runtimeSizesOf(name), ...inputs });
       for (const s of outcome.sample[name] as unknown as { data: unknown; latents: unknown }[]) {
         const expected = JSON.parse(JSON.stringify({ data: drawn.data, latents: drawn.latents }));
-        if (name === 'abo-blood-groups') delete expected.data.pheno;
+        if (sampleInputs[name]) delete expected.data[sampleInputs[name]];
         expect(s).toEqual(expected);
       }
     });

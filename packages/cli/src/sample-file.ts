@@ -1,7 +1,8 @@
 /**
  * The work behind `emforge sample`: read and plan the model, lower it to the runtime's
- * FitProgram, read the params (a `fit --json` result — its `params` — or a bare object of
- * params), bind the data the model reads but never draws (`--data`), draw the data set with the
+ * program (any kind: `sampleAnyProgram`), read the params (a `fit --json` result — its `params`
+ * — or a bare object of params), split `--size` into sizes and ragged lengths (`T=50,80,120`),
+ * bind the data the model reads but never draws (`--data`), draw the data set with the
  * seeded stream and print it, or write it atomically (temporary file in the same directory, then
  * a rename; a failed run never touches an existing file). The output is exactly what `fit
  * --data` reads. Problems with the params name the param and exit 1. Loaded only when sample runs.
@@ -11,10 +12,11 @@ import type { SourceFile } from '@emforge/dsl';
 import {
   type BoundData,
   formatSampleJson,
-  inputSchema,
   inputSizes,
   SampleError,
-  sampleProgram,
+  sampleAnyProgram,
+  sampleInputSchema,
+  sampleUnsupported,
 } from '@emforge/runtime';
 import type { CliIo } from './cli-io.js';
 import { type ColumnMap, loadData, openDataSource } from './data/index.js';
@@ -25,7 +27,8 @@ import { readSource } from './read-source.js';
 
 export interface SampleCliOptions {
   readonly params: string;
-  readonly size: Readonly<Record<string, number>>;
+  /** `--size N=1000`; a ragged size may take one length per sequence: `--size T=50,80,120`. */
+  readonly size: Readonly<Record<string, number | readonly number[]>>;
   readonly seed: number;
   readonly data?: string;
   /** `--columns`: the CSV columns (NDJSON keys) of each `--data` variable. */
@@ -59,8 +62,13 @@ export function sampleFile(path: string, options: SampleCliOptions, io: CliIo): 
     const loaded = loadProgram(path, io);
     if (!loaded) return ExitCode.userError;
     const { outcome, program } = loaded;
-    if (program.kind !== undefined && program.kind !== 'mixture') {
-      return errors(io, [`sampling a model fitted by ${program.strategy} is not supported yet`]);
+    const unsupported = sampleUnsupported(program);
+    if (unsupported !== undefined) return errors(io, [unsupported]);
+    const sizes: Record<string, number> = {};
+    const raggedSizes: Record<string, readonly number[]> = {};
+    for (const [name, v] of Object.entries(options.size)) {
+      if (typeof v === 'number') sizes[name] = v;
+      else raggedSizes[name] = v;
     }
     const paramsFile = readSource(options.params, io);
     if ('diagnostic' in paramsFile) {
@@ -70,7 +78,7 @@ export function sampleFile(path: string, options: SampleCliOptions, io: CliIo): 
     const params = parseParams(paramsFile.source);
     if (typeof params === 'string') return errors(io, [params]);
     const schema = lowerDataSchema(outcome.checked);
-    const needed = inputSchema(program, schema);
+    const needed = sampleInputSchema(program, schema);
     let inputs: BoundData | undefined;
     if (options.data !== undefined) {
       const dataFile = openDataSource(options.data, io);
@@ -78,7 +86,7 @@ export function sampleFile(path: string, options: SampleCliOptions, io: CliIo): 
         reportDiagnostics(io, [dataFile.diagnostic], []);
         return ExitCode.userError;
       }
-      const bound = loadData(dataFile.source, needed, inputSizes(needed, options.size), {
+      const bound = loadData(dataFile.source, needed, inputSizes(needed, sizes), {
         ...(options.columns ? { columns: options.columns } : {}),
       });
       if (!bound.value) {
@@ -90,9 +98,10 @@ export function sampleFile(path: string, options: SampleCliOptions, io: CliIo): 
       const names = needed.data.map((v) => `'${v.name}'`).join(', ');
       return errors(io, [`${program.model} reads data it does not draw (${names}): give it with --data FILE`]);
     }
-    const result = sampleProgram(program, schema, params, {
+    const result = sampleAnyProgram(program, schema, params, {
       seed: options.seed,
-      sizes: options.size,
+      sizes,
+      raggedSizes,
       ...(inputs ? { inputs } : {}),
     });
     const text = formatSampleJson(result.data);

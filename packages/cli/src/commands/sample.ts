@@ -9,11 +9,17 @@ import { parseColumnsOption } from '../data/columns.js';
 import type { SampleCliOptions } from '../sample-file.js';
 import type { CliCommand } from './command.js';
 
-function parseSize(value: string, previous: Record<string, number>): Record<string, number> {
-  const match = /^([A-Za-z_][A-Za-z0-9_]*)=(\d+)$/.exec(value);
-  if (!match || Number(match[2]) < 1)
-    throw new InvalidArgumentError(`expected NAME=POSITIVE_INTEGER (like N=1000), not '${value}'`);
-  return { ...previous, [match[1]!]: Number(match[2]) };
+type Sizes = Record<string, number | readonly number[]>;
+
+/** `N=1000`, or for a ragged size one length per sequence: `T=50,80,120`. */
+function parseSize(value: string, previous: Sizes): Sizes {
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)=(\d+(?:,\d+)*)$/.exec(value);
+  const lengths = match ? match[2]!.split(',').map(Number) : [];
+  if (!match || lengths.some((v) => v < 1))
+    throw new InvalidArgumentError(
+      `expected NAME=POSITIVE_INTEGER (like N=1000) or, for a ragged size, NAME=L1,L2,… (like T=50,80), not '${value}'`,
+    );
+  return { ...previous, [match[1]!]: lengths.length === 1 ? lengths[0]! : lengths };
 }
 
 function parseSeed(value: string): number {
@@ -31,7 +37,12 @@ export const sampleCommand: CliCommand = {
       .description('draw a data set from a model with given params (ancestral sampling)')
       .argument('<file>', "a model file (.em); '-' reads standard input")
       .requiredOption('--params <file>', 'the params: a fit result (fit --json) or a JSON object of params')
-      .option('--size <name=value>', 'give or override a size (repeatable): --size N=1000', parseSize, {})
+      .option(
+        '--size <name=value>',
+        'give or override a size (repeatable): --size N=1000; a ragged size one length per sequence: --size T=50,80',
+        parseSize,
+        {},
+      )
       .option('--seed <n>', 'seed of the random stream', parseSeed, 1)
       .option('--data <file>', 'data the model reads but does not draw (trials, covariates, tables)')
       .option(

@@ -6,7 +6,9 @@
  * its own `lower-<kind>-*.ts` files and one row); the
  * lowering builds a `FitterSource` (fitter-source.ts), the runtime helpers it asked for are
  * imported from @emforge/runtime or, with `standalone`, inlined (runtime-inline.ts), and
- * print-fitter.ts prints it once with ts-morph. What cannot be generated yet is one E5001 diagnostic.
+ * print-fitter.ts prints it once with ts-morph. Every kind's fitter exports `sample`, drawing what
+ * `emforge sample` draws (the `lower-*-sample.ts` files; `withSample` places it). What cannot be
+ * generated yet is one E5001 diagnostic.
  */
 import { type Diagnostic, lowerMessages, makeDiagnostic, type PhaseResult } from '@emforge/dsl';
 import {
@@ -16,6 +18,7 @@ import {
   type LinearGaussianProgram,
   type MeanFieldProgram,
   type MissingGaussianProgram,
+  missingAsFitProgram,
   type Program,
   runtimeVersion,
   type ScaleMixtureProgram,
@@ -24,7 +27,14 @@ import {
 import type { PlanOutcome } from '../pipeline.js';
 import type { InferencePlan } from '../plan/inference-plan.js';
 import { makeChainContext } from './chain-context.js';
-import type { FitterSource, ImportStructure, StatementStructure } from './fitter-source.js';
+import type {
+  FitterSource,
+  FunctionStructure,
+  ImportStructure,
+  InterfaceStructure,
+  StatementStructure,
+} from './fitter-source.js';
+import { makeFactorContext } from './linear-gaussian-context.js';
 import {
   lowerChainBind,
   lowerChainEvaluate,
@@ -35,10 +45,13 @@ import {
 import { lowerChainEStep, lowerForwardBackward, lowerImpossible, lowerViterbi } from './lower-chain-e-step.js';
 import { fastEmissionOf, lowerChainFastPath } from './lower-chain-fast.js';
 import { lowerChainInitialize, lowerChainMStep } from './lower-chain-m-step.js';
+import { lowerChainSample, lowerChainSampleType } from './lower-chain-sample.js';
 import { lowerHeader } from './lower-header.js';
 import { lowerLinearGaussianChainFitter } from './lower-linear-gaussian-chain.js';
 import { lowerLinearGaussianFactorFitter } from './lower-linear-gaussian-factor.js';
+import { lowerFactorSample, lowerLgChainSample } from './lower-linear-gaussian-sample.js';
 import { lowerMeanFieldFitter } from './lower-mean-field-api.js';
+import { lowerLdaSample, lowerPoissonLognormalSample } from './lower-mean-field-sample.js';
 import { lowerMissingGaussianFitter } from './lower-missing-gaussian.js';
 import { lowerEvaluate, lowerFit, lowerSample } from './lower-mixture-api.js';
 import { lowerEStep, lowerLogPrior } from './lower-mixture-e-step.js';
@@ -48,10 +61,14 @@ import { lowerMStep } from './lower-mixture-m-step.js';
 import { lowerBind, lowerFlatTypes, lowerParamConversions, lowerPublicTypes } from './lower-mixture-types.js';
 import { attachNumeric } from './lower-numeric-m-step.js';
 import { lowerScaleMixtureFitter } from './lower-scale-mixture-api.js';
+import { lowerScaleSample, lowerScaleSampleType } from './lower-scale-mixture-sample.js';
 import { lowerVariationalFitter } from './lower-variational-api.js';
-import { CodegenUnsupported, makeMixtureContext } from './mixture-context.js';
+import { makeMeanFieldContext } from './mean-field-context.js';
+import { CodegenUnsupported, dims, makeMixtureContext } from './mixture-context.js';
 import { printFitter } from './print-fitter.js';
 import { resolveHelpers } from './runtime-inline.js';
+import { makeScaleMixtureContext } from './scale-mixture-context.js';
+import { makeVariationalContext } from './variational-context.js';
 
 export interface EmitFitterOptions {
   /** Inline the runtime pieces instead of importing @emforge/runtime. */
@@ -139,6 +156,7 @@ function lowerChainFitter(input: FitterInput): LoweredFitter {
   const fit = lowerChainFit(ctx);
   const specialised = fast ? lowerChainFastPath(ctx, fast) : [];
   const evaluate = lowerChainEvaluate(ctx);
+  const sample = [lowerChainSampleType(ctx), lowerChainSample(ctx)];
   const publicTypes = lowerChainPublicTypes(ctx);
   const conversions = lowerParamConversions(ctx.full);
   const [readNested] = lowerBind(ctx.full);
@@ -147,8 +165,10 @@ function lowerChainFitter(input: FitterInput): LoweredFitter {
   return {
     statements: [
       ...publicTypes,
+      ...sample.slice(0, 1),
       fit,
       ...evaluate,
+      ...sample.slice(1),
       eStep,
       ...specialised,
       forwardBackward,
@@ -163,59 +183,92 @@ function lowerChainFitter(input: FitterInput): LoweredFitter {
       ...conversions,
     ],
     helpers: ctx.step.helpers,
-    exports: ['fit(data, options)', 'logLik(data, params)', 'posterior(data, params)'],
-    notes: [
-      ...(fast ? specialisedNote(ctx.full.specialised!) : []),
-      'No `sample`: the runtime cannot sample chain programs yet (`emforge sample` draws mixtures only),',
-      'so there is no reference to reproduce; it joins when the runtime samples chains.',
-    ],
+    exports: ['fit(data, options)', 'logLik(data, params)', 'posterior(data, params)', 'sample(params, sizes, seed)'],
+    ...(fast ? { notes: specialisedNote(ctx.full.specialised!) } : {}),
   };
 }
 
+/** What every kind with `sample` exports. */
+const SAMPLED_EXPORTS = [
+  'fit(data, options)',
+  'logLik(data, params)',
+  'posterior(data, params)',
+  'sample(params, sizes, seed)',
+];
+
 function lowerScaleFitter(input: FitterInput): LoweredFitter {
-  const lowered = lowerScaleMixtureFitter(input.program as ScaleMixtureProgram, input.schema, input.plan, input.source);
-  return {
-    ...lowered,
-    exports: ['fit(data, options)', 'logLik(data, params)', 'posterior(data, params)'],
-    notes: [
-      'No `sample`: the runtime cannot sample scale-mixture programs yet (`emforge sample` draws mixtures only),',
-      'so there is no reference to reproduce; it joins when the runtime samples them.',
-    ],
-  };
+  const program = input.program as ScaleMixtureProgram;
+  const ctx = makeScaleMixtureContext(program, input.schema, input.plan, input.source);
+  return withSample(
+    lowerScaleMixtureFitter(program, input.schema, input.plan, input.source),
+    [lowerScaleSampleType(ctx), lowerScaleSample(ctx)],
+    ctx.full.helpers,
+    SAMPLED_EXPORTS,
+  );
 }
 
 function lowerMissingFitter(input: FitterInput): LoweredFitter {
-  const lowered = lowerMissingGaussianFitter(
-    input.program as MissingGaussianProgram,
-    input.schema,
-    input.plan,
-    input.source,
-  );
-  return {
-    ...lowered,
-    exports: ['fit(data, options)', 'logLik(data, params)', 'posterior(data, params)'],
-    notes: [
-      'No `sample`: the runtime cannot sample missing-gaussian programs (`emforge sample` draws mixtures only),',
-      'so there is no reference to reproduce.',
-    ],
+  const program = input.program as MissingGaussianProgram;
+  // `sample` draws complete rows: the mixture's, over the program without its missing entries (as the runtime does).
+  const publicSchema: DataSchema = {
+    ...input.schema,
+    data: input.schema.data.map((d) => ({ ...d, optional: false })),
   };
+  const ctx = makeMixtureContext(missingAsFitProgram(program), publicSchema, input.plan, input.source);
+  const row = publicSchema.data.find((d) => d.name === program.data)!;
+  const sample = lowerSample(ctx, [`missing: new Uint8Array(${dims([...row.dims, ...row.shape])})`]);
+  const sampleType = lowerPublicTypes(ctx).find((st) => st.name === `${ctx.typePrefix}Sample`) as InterfaceStructure;
+  return withSample(
+    lowerMissingGaussianFitter(program, input.schema, input.plan, input.source),
+    [sampleType, sample],
+    ctx.helpers,
+    SAMPLED_EXPORTS,
+  );
 }
 
 function lowerLinearGaussianFitter(input: FitterInput): LoweredFitter {
   const program = input.program as LinearGaussianProgram;
-  const lowered =
-    program.form === 'factor'
-      ? lowerLinearGaussianFactorFitter(program, input.schema, input.plan, input.source)
-      : lowerLinearGaussianChainFitter(program, input.schema, input.plan, input.source);
-  return {
-    ...lowered,
-    exports: ['fit(data, options)', 'logLik(data, params)', 'posterior(data, params)'],
-    notes: [
-      'No `sample`: the runtime cannot sample linear-Gaussian programs (`emforge sample` draws mixtures only),',
-      'so there is no reference to reproduce.',
-    ],
-  };
+  if (program.form === 'factor') {
+    const ctx = makeFactorContext(program, input.schema, input.plan, input.source);
+    return withSample(
+      lowerLinearGaussianFactorFitter(program, input.schema, input.plan, input.source),
+      lowerFactorSample(ctx),
+      ctx.full.helpers,
+      SAMPLED_EXPORTS,
+    );
+  }
+  const sample = lowerLgChainSample(input);
+  return withSample(
+    lowerLinearGaussianChainFitter(program, input.schema, input.plan, input.source),
+    sample.statements,
+    sample.helpers,
+    SAMPLED_EXPORTS,
+  );
 }
+
+/**
+ * A kind's fitter with `sample` (lowered from its own context, the same names as the fitter's)
+ * after `posterior` and its `…Sample` type after the `…Posterior` type; the helpers joined.
+ */
+function withSample(
+  lowered: { readonly statements: readonly StatementStructure[]; readonly helpers: ReadonlySet<string> },
+  [sampleType, sample]: [InterfaceStructure, FunctionStructure],
+  helpers: ReadonlySet<string>,
+  exports: readonly string[],
+): LoweredFitter {
+  const statements = [...lowered.statements];
+  const after = (name: string) => statements.findIndex((st) => 'name' in st && st.name === name) + 1;
+  statements.splice(after('posterior'), 0, sample);
+  statements.splice(after(sampleType.name.replace(/Sample$/, 'Posterior')), 0, sampleType);
+  return { statements, helpers: new Set([...lowered.helpers, ...helpers]), exports };
+}
+
+const ELBO_EXPORTS = [
+  'fit(data, options)',
+  'logLik(data, params) (the ELBO)',
+  'posterior(data, params)',
+  'sample(params, sizes, seed)',
+];
 
 /** One row per program kind; a kind without a row cannot be compiled yet. */
 const fitterLowerers: Readonly<Record<string, (input: FitterInput) => LoweredFitter>> = {
@@ -224,16 +277,26 @@ const fitterLowerers: Readonly<Record<string, (input: FitterInput) => LoweredFit
   'scale-mixture': lowerScaleFitter,
   'missing-gaussian': lowerMissingFitter,
   'linear-gaussian': lowerLinearGaussianFitter,
-  'mean-field': (input) => ({
-    ...lowerMeanFieldFitter(input.program as MeanFieldProgram, input.schema, input.plan, input.source),
-    exports: ['fit(data, options)', 'logLik(data, params) (the ELBO)', 'posterior(data, params)'],
-    notes: ['No `sample`: the runtime cannot sample mean-field programs (`emforge sample` draws mixtures only).'],
-  }),
-  variational: (input) => ({
-    ...lowerVariationalFitter(input.program as VariationalProgram, input.schema, input.plan, input.source),
-    exports: ['fit(data, options)', 'logLik(data, params) (the ELBO)', 'posterior(data, params)'],
-    notes: ['No `sample`: the runtime cannot sample variational programs (`emforge sample` draws mixtures only).'],
-  }),
+  'mean-field': (input) => {
+    const program = input.program as MeanFieldProgram;
+    const ctx = makeMeanFieldContext(program, input.schema, input.plan, input.source);
+    return withSample(
+      lowerMeanFieldFitter(program, input.schema, input.plan, input.source),
+      lowerLdaSample(ctx),
+      ctx.full.helpers,
+      ELBO_EXPORTS,
+    );
+  },
+  variational: (input) => {
+    const program = input.program as VariationalProgram;
+    const ctx = makeVariationalContext(program, input.schema, input.plan, input.source);
+    return withSample(
+      lowerVariationalFitter(program, input.schema, input.plan, input.source),
+      lowerPoissonLognormalSample(ctx),
+      ctx.full.helpers,
+      ELBO_EXPORTS,
+    );
+  },
 };
 
 /** The fitter's structure (before printing), for a planned model and its program. */

@@ -200,8 +200,8 @@ function latentsOf(source: ValueSource): string[] {
   return [];
 }
 
-/** The factors in ancestral order (sample-program.ts `ancestralOrder`). */
-function ancestralOrder(ctx: MixtureContext): FitFactor[] {
+/** The factors in ancestral order (sample-program.ts `ancestralOrder`); `given` latents are drawn by the caller. */
+export function ancestralOrder(ctx: MixtureContext, given: readonly string[] = []): FitFactor[] {
   const drawn = new Set(drawnData(ctx));
   const needs = ctx.program.factors.map((f) => ({
     f,
@@ -211,7 +211,7 @@ function ancestralOrder(ctx: MixtureContext): FitFactor[] {
     ),
   }));
   const order: FitFactor[] = [];
-  const haveLatents = new Set<string>();
+  const haveLatents = new Set<string>(given);
   const haveData = new Set<string>();
   const left = [...needs];
   while (left.length > 0) {
@@ -237,8 +237,8 @@ const scalarSamplers: Readonly<Record<string, (ctx: MixtureContext, args: string
   LogNormal: (ctx, a) => `Math.exp(${use(ctx, 'sampleNormal')}(rng, ${a[0]}, ${a[1]}))`,
 };
 
-/** One factor's draw for item n. */
-function drawFactor(ctx: MixtureContext, f: FitFactor): Code[] {
+/** One factor's draw for item n (a drawn latent's state goes to `<latent>Draws[n]`). */
+export function drawFactor(ctx: MixtureContext, f: FitFactor): Code[] {
   const args = argViews(ctx, f);
   if (f.child.kind === 'state') {
     const l = ctx.latents.find((x) => x.name === (f.child as { latent: string }).latent)!;
@@ -311,7 +311,11 @@ function measureFrom(
   return `${e}${at > 0 ? '?.' : '.'}length`;
 }
 
-export function lowerSample(ctx: MixtureContext): FunctionStructure {
+/**
+ * `sample(params, sizes, seed[, inputs])`. `boundExtras`: further fields of the fitter's `Bound`
+ * (`missing: new Uint8Array(N * D)` where the fitter binds rows with missing entries).
+ */
+export function lowerSample(ctx: MixtureContext, boundExtras: readonly string[] = []): FunctionStructure {
   const T = ctx.typePrefix;
   const drawn = new Set(drawnData(ctx));
   const inputs = ctx.schema.data.filter((v) => !drawn.has(v.name));
@@ -343,7 +347,7 @@ export function lowerSample(ctx: MixtureContext): FunctionStructure {
   }
   body.push(
     "if (problems.length > 0) throw new Error(`the inputs do not match the model:\\n  ${problems.join('\\n  ')}`);",
-    `const bound: Bound = { ${[...ctx.schema.sizes.map((s) => s.name), ...ctx.schema.data.map((v) => v.name)].map((n) => (id(n) === n ? n : `${n}: ${id(n)}`)).join(', ')} };`,
+    `const bound: Bound = { ${[...[...ctx.schema.sizes.map((s) => s.name), ...ctx.schema.data.map((v) => v.name)].map((n) => (id(n) === n ? n : `${n}: ${id(n)}`)), ...boundExtras].join(', ')} };`,
     "const flat = flattenParams(bound, params, 'params');",
     ...ctx.program.params.map((p) => `if (!flat.${p.name}) throw new Error("params: '${p.name}' is missing");`),
     `const { ${ctx.program.params.map((p) => (id(p.name) === p.name ? p.name : `${p.name}: ${id(p.name)}`)).join(', ')} } = flat as Flat;`,

@@ -23,3 +23,4 @@ export {
 } from './fast-chain-layout.js';
 export * from './fit-chain.js';
 export * from './forward-backward.js';
+export * from './sample-chain.js';

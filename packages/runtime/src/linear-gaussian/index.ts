@@ -2,3 +2,4 @@
 export * from './fit-linear-gaussian.js';
 export * from './kalman.js';
 export * from './program.js';
+export * from './sample-linear-gaussian.js';

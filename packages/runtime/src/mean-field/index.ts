@@ -3,3 +3,4 @@ export * from './fit-mean-field.js';
 export * from './lda-m-step.js';
 export * from './lda-model.js';
 export * from './mean-field-program.js';
+export * from './sample-lda.js';

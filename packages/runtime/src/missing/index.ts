@@ -6,3 +6,4 @@ export * from './missing-init.js';
 export * from './missing-m-step.js';
 export * from './missing-patterns.js';
 export * from './missing-program.js';
+export * from './sample-missing.js';

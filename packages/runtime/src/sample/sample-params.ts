@@ -7,7 +7,7 @@
  */
 
 import { formatDataPath } from '../data/data-schema.js';
-import type { FitParam, FitProgram } from '../em/fit-program.js';
+import type { DeclaredParam } from '../em/fit-program.js';
 import type { ParamValue } from '../em/fit-result.js';
 import { flattenValue } from '../em/fit-result.js';
 import { choleskyInto } from '../math/cholesky.js';
@@ -28,7 +28,7 @@ const SIMPLEX_TOLERANCE = 1e-6;
  * in `sizes` (unless already set) and reporting a length that disagrees.
  */
 function measure(
-  spec: FitParam,
+  spec: DeclaredParam,
   value: ParamValue,
   sizes: Record<string, number>,
   problems: string[],
@@ -67,7 +67,7 @@ function describeDim(entry: string | number, sizes: Readonly<Record<string, numb
 }
 
 /** Support problems of one element (flat entries of one `simplex[K]`, `cov[D]`, or a scalar). */
-function elementProblem(spec: FitParam, x: Float64Array): string | undefined {
+function elementProblem(spec: DeclaredParam, x: Float64Array): string | undefined {
   const bad = x.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) return `is not finite (${x[bad]})`;
   switch (spec.element) {
@@ -99,11 +99,11 @@ function elementProblem(spec: FitParam, x: Float64Array): string | undefined {
 }
 
 /**
- * Checks `params` against the program and returns them flat (row-major), with the sizes they
+ * Checks `params` against the program (its declared params) and returns them flat (row-major), with the sizes they
  * measure added to `sizes`. Throws a SampleError listing every problem.
  */
 export function checkSampleParams(
-  program: FitProgram,
+  program: { readonly model: string; readonly params: readonly DeclaredParam[] },
   params: Readonly<Record<string, unknown>>,
   sizes: Record<string, number>,
 ): Record<string, Float64Array> {

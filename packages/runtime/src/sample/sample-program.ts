@@ -33,6 +33,8 @@ export interface SampleOptions {
   readonly sizes?: Readonly<Record<string, number>>;
   /** The data the model reads but does not draw, bound to `inputSchema(…)`. */
   readonly inputs?: BoundData;
+  /** A ragged size's lengths (`T[S]`: one length per sequence of a chain); they win over the inputs'. */
+  readonly raggedSizes?: Readonly<Record<string, readonly number[]>>;
 }
 
 export interface SampleResult {
@@ -51,7 +53,11 @@ export function sampledVariables(program: FitProgram): Set<string> {
 
 /** The part of the data schema `sample` needs as input: the data read but never drawn. */
 export function inputSchema(program: FitProgram, schema: DataSchema): DataSchema {
-  const drawn = sampledVariables(program);
+  return inputSchemaWithout(schema, sampledVariables(program));
+}
+
+/** The data schema less the `drawn` variables, with the sizes the rest use. */
+export function inputSchemaWithout(schema: DataSchema, drawn: ReadonlySet<string>): DataSchema {
   const data = schema.data.filter((v) => !drawn.has(v.name));
   const used = new Set<string | number | undefined>(data.flatMap((v) => [...v.dims, ...v.shape, v.categories]));
   return { ...schema, sizes: schema.sizes.filter((s) => used.has(s.name)), data };
@@ -88,10 +94,11 @@ interface Context {
   readonly schema: DataSchema;
   readonly latentStates: readonly number[];
   /** Drawn and input data, flat. */
-  readonly data: Record<string, { values: Float64Array; itemSize: number; atItem: boolean }>;
+  readonly data: SampleData;
 }
 
-function dimOf(d: string | number, sizes: Readonly<Record<string, number>>): number {
+/** A size's value: a number, or a name in `sizes` (a SampleError when it is not known). */
+export function dimOf(d: string | number, sizes: Readonly<Record<string, number>>): number {
   if (typeof d === 'number') return d;
   const v = sizes[d];
   if (v === undefined) throw new SampleError([`size '${d}' is not known: give it with --size ${d}=…`]);
@@ -263,7 +270,8 @@ function expressionReader(ctx: Context, e: NumericExpr): Prepared {
   }
 }
 
-function itemSizeOf(v: DataVariableSchema, sizes: Readonly<Record<string, number>>): number {
+/** The entries of one item of a data variable (its element shape). */
+export function itemSizeOf(v: DataVariableSchema, sizes: Readonly<Record<string, number>>): number {
   return product(v.shape.map((d) => dimOf(d, sizes)));
 }
 
@@ -295,10 +303,10 @@ function prepareFactor(ctx: Context, spec: FitFactor): PreparedFactor {
   return { ...base, drawsData: { name, size: itemSizeOf(schema, ctx.sizes) } };
 }
 
-/** Orders the factors so that each runs after the latents and data it reads. */
-function ancestralOrder(factors: readonly PreparedFactor[]): PreparedFactor[] {
+/** Orders the factors so that each runs after the latents and data it reads (`given` latents are set by the caller). */
+function ancestralOrder(factors: readonly PreparedFactor[], given: readonly number[] = []): PreparedFactor[] {
   const order: PreparedFactor[] = [];
-  const latents = new Set<number>();
+  const latents = new Set<number>(given);
   const data = new Set<string>();
   const left = [...factors];
   while (left.length > 0) {
@@ -351,6 +359,43 @@ function resolveSampleSizes(
   return { sizes, flat };
 }
 
+/** Drawn and input data of a sample, flat, by data name (`atItem`: `itemSize` entries per item). */
+export type SampleData = Record<string, { values: Float64Array; itemSize: number; atItem: boolean }>;
+
+/**
+ * A program's factors ready to draw item by item: `draw(rng, i, states)` draws item i's latents
+ * (those not `given`) into `states`, then its data into `data`, in ancestral order. The mixture
+ * sampler below draws every latent; the chain sampler (chain/sample-chain.ts) sets the chain's
+ * state itself and draws the emissions and the other per-step latents with this.
+ */
+export function prepareItemDraws(
+  program: FitProgram,
+  schema: DataSchema,
+  sizes: Readonly<Record<string, number>>,
+  params: Readonly<Record<string, Float64Array>>,
+  data: SampleData,
+  given: readonly string[] = [],
+): (rng: RandomStream, i: number, states: Int32Array) => void {
+  const latentStates = program.latents.map((l) => dimOf(l.states, sizes));
+  const ctx: Context = { program, sizes, params, schema, latentStates, data };
+  const factors = ancestralOrder(
+    program.factors.map((f) => prepareFactor(ctx, f)),
+    given.map((name) => latentIndex(ctx, name)),
+  );
+  const cell = new Float64Array(1);
+  return (rng, i, states) => {
+    for (const f of factors) {
+      if (f.drawsLatent !== undefined) {
+        drawFactor(f, rng, i, states, cell);
+        states[f.drawsLatent] = cell[0]!;
+      } else if (f.drawsData) {
+        const v = data[f.drawsData.name]!;
+        drawFactor(f, rng, i, states, v.values.subarray(i * v.itemSize, (i + 1) * v.itemSize));
+      }
+    }
+  };
+}
+
 /**
  * Draws one data set of `sizes[plate]` items from the program with `params` (nested arrays in
  * the declared shapes, as in a fit result). Throws a SampleError for params or sizes that do
@@ -364,9 +409,8 @@ export function sampleProgram(
 ): SampleResult {
   const { sizes, flat } = resolveSampleSizes(program, schema, params, options);
   const n = dimOf(program.plate.size, sizes);
-  const latentStates = program.latents.map((l) => dimOf(l.states, sizes));
   const drawn = sampledVariables(program);
-  const data: Context['data'] = {};
+  const data: SampleData = {};
   for (const v of schema.data) {
     if (drawn.has(v.name)) {
       const itemSize = itemSizeOf(v, sizes);
@@ -377,23 +421,13 @@ export function sampleProgram(
         data[v.name] = { values: bound.values, itemSize: bound.itemSize, atItem: v.dims[0] === program.plate.size };
     }
   }
-  const ctx: Context = { program, sizes, params: flat, schema, latentStates, data };
-  const factors = ancestralOrder(program.factors.map((f) => prepareFactor(ctx, f)));
+  const draw = prepareItemDraws(program, schema, sizes, flat, data);
   const rng = RandomStream.fromSeed(options.seed ?? 1);
   const states = new Int32Array(program.latents.length);
   const latentValues = program.latents.map(() => new Array<number>(n));
-  const cell = new Float64Array(1);
   for (let i = 0; i < n; i++) {
-    for (const f of factors) {
-      if (f.drawsLatent !== undefined) {
-        drawFactor(f, rng, i, states, cell);
-        states[f.drawsLatent] = cell[0]!;
-        latentValues[f.drawsLatent]![i] = cell[0]!;
-      } else if (f.drawsData) {
-        const v = data[f.drawsData.name]!;
-        drawFactor(f, rng, i, states, v.values.subarray(i * v.itemSize, (i + 1) * v.itemSize));
-      }
-    }
+    draw(rng, i, states);
+    for (let j = 0; j < states.length; j++) latentValues[j]![i] = states[j]!;
   }
   const out: Record<string, ParamValue> = {};
   for (const v of schema.data) {

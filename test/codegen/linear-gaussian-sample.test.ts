@@ -1,0 +1,151 @@
+/**
+ * `sample(params, sizes, seed)` of generated linear-Gaussian fitters (lower-linear-gaussian-sample.ts),
+ * both forms, against the runtime's sampler (linear-gaussian/sample-linear-gaussian.ts, what
+ * `emforge sample` runs): the same data and latents, bit for bit, for the same seed — factor
+ * analysis, PPCA, a mixture of factor analysers, and the linear-Gaussian chain with ragged
+ * lengths given one per sequence or one for all.
+ */
+import { lowerDataSchema, lowerProgram, planSource } from '@emforge/compiler';
+import { SourceFile } from '@emforge/dsl';
+import { type LinearGaussianProgram, type SampleOptions, sampleLinearGaussian } from '@emforge/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CompiledFitters, compileFitters, generateFitter, readExample, runNode } from './compile-helpers.js';
+
+const W = [
+  [1, 0],
+  [0.5, 1],
+  [-0.5, 0.8],
+  [0.3, -0.2],
+];
+const chainParams = {
+  A: [
+    [0.9, -0.2],
+    [0.2, 0.9],
+  ],
+  Q: [
+    [0.1, 0.02],
+    [0.02, 0.2],
+  ],
+  C: [
+    [1, 0],
+    [0, 1],
+    [1, 1],
+  ],
+  R: [
+    [0.3, 0.05, 0],
+    [0.05, 0.4, 0],
+    [0, 0, 0.2],
+  ],
+  m0: [1, -1],
+  P0: [
+    [1, 0.3],
+    [0.3, 0.5],
+  ],
+};
+
+interface Case {
+  readonly model: string;
+  readonly params: object;
+  readonly sizes: object;
+  readonly runtime: SampleOptions;
+  readonly seed: number;
+}
+
+const cases: Record<string, Case> = {
+  'factor-analysis': {
+    model: 'factor-analysis',
+    params: { W, mu: [1, 2, 3, 4], psi: [0.5, 0.3, 0.8, 0.4] },
+    sizes: { N: 50 },
+    runtime: { sizes: { N: 50 } },
+    seed: 3,
+  },
+  ppca: {
+    model: 'ppca',
+    params: { W, mu: [0, 1, 0, -1], sigma: 0.6 },
+    sizes: { N: 40 },
+    runtime: { sizes: { N: 40 } },
+    seed: 5,
+  },
+  'mixture-factor-analysers': {
+    model: 'mixture-factor-analysers',
+    params: {
+      w: [0.5, 0.3, 0.2],
+      mu: [
+        [0, 0, 0, 0],
+        [5, 5, 0, 0],
+        [-5, 0, 5, 0],
+      ],
+      W: [W, W.map((r) => r.map((v) => -v)), W.map((r) => [r[1]!, r[0]!])],
+      psi: [0.5, 0.4, 0.3, 0.6],
+    },
+    sizes: { N: 60 },
+    runtime: { sizes: { N: 60 } },
+    seed: 2,
+  },
+  'chain-ragged': {
+    model: 'linear-gaussian-chain',
+    params: chainParams,
+    sizes: { T: [12, 1, 30] },
+    runtime: { raggedSizes: { T: [12, 1, 30] } },
+    seed: 1,
+  },
+  'chain-one-length': {
+    model: 'linear-gaussian-chain',
+    params: chainParams,
+    sizes: { S: 4, T: 9 },
+    runtime: { sizes: { S: 4, T: 9 } },
+    seed: 7,
+  },
+};
+
+function runtimeSample(c: Case): unknown {
+  const outcome = planSource(new SourceFile('model.em', readExample(c.model).model));
+  const program = lowerProgram(outcome).value as LinearGaussianProgram;
+  const r = sampleLinearGaussian(program, lowerDataSchema(outcome.checked!), c.params as Record<string, unknown>, {
+    ...c.runtime,
+    seed: c.seed,
+  });
+  return JSON.parse(JSON.stringify({ data: r.data, latents: r.latents }));
+}
+
+let compiled: CompiledFitters;
+let outcome: Record<string, unknown[]>;
+
+beforeAll(() => {
+  const files: Record<string, string> = {};
+  for (const c of Object.values(cases)) {
+    files[c.model] = generateFitter(`${c.model}.em`, readExample(c.model).model, false);
+    files[`${c.model}.standalone`] = generateFitter(`${c.model}.em`, readExample(c.model).model, true);
+  }
+  compiled = compileFitters(files);
+  const script = [
+    'const out = {};',
+    ...Object.entries(cases).flatMap(([key, c]) => [
+      '{',
+      `  const imported = await import(${JSON.stringify(compiled.js(c.model))});`,
+      `  const standalone = await import(${JSON.stringify(compiled.js(`${c.model}.standalone`))});`,
+      `  const args = [${JSON.stringify(c.params)}, ${JSON.stringify(c.sizes)}, ${c.seed}];`,
+      `  out[${JSON.stringify(key)}] = [imported.sample(...args), standalone.sample(...args)];`,
+      '}',
+    ]),
+    'process.stdout.write(JSON.stringify(out));',
+  ].join('\n');
+  if (compiled.errors.length === 0) outcome = runNode(compiled.dir, script) as typeof outcome;
+}, 120_000);
+
+afterAll(() => compiled?.cleanup());
+
+describe('sample of generated linear-Gaussian fitters', () => {
+  it('type-checks under --strict, both forms', () => {
+    expect(compiled.errors).toEqual([]);
+  });
+
+  for (const [key, c] of Object.entries(cases)) {
+    it(`${key}: draws what the runtime draws with the same seed (both forms)`, () => {
+      const expected = runtimeSample(c);
+      const [imported, standalone] = outcome[key]!;
+      expect(imported).toEqual(expected);
+      expect(standalone).toEqual(expected);
+    });
+  }
+});
