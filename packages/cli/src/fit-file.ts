@@ -13,7 +13,6 @@
  * Loaded only when fit runs.
  */
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { explainPlan, lowerDataSchema } from '@emforge/compiler';
 import {
   type Accelerator,
@@ -26,8 +25,6 @@ import {
   type IterationInfo,
   type ParamValue,
   type Posteriors,
-  prestartRestartWorker,
-  releasePrestartedRestartWorker,
   type StandardErrorValue,
 } from '@emforge/runtime';
 import {
@@ -203,20 +200,6 @@ function traceRecorder() {
 
 export function fitFile(path: string, options: FitCliOptions, io: CliIo): number {
   if (options.stream) return fitStreamFile(path, options, io);
-  // A fit of a small mixture shares its restarts with a second thread, whose start then runs
-  // while this one reads the model and the data (the fit takes it, or it is stopped unused).
-  const threads = options.threads ?? availableParallelism();
-  const mayShare =
-    threads >= 2 && options.restarts >= 2 && options.checkpoint === undefined && options.resume === undefined;
-  if (mayShare) prestartRestartWorker();
-  try {
-    return fitLoaded(path, options, io);
-  } finally {
-    if (mayShare) releasePrestartedRestartWorker();
-  }
-}
-
-function fitLoaded(path: string, options: FitCliOptions, io: CliIo): number {
   try {
     const loaded = loadProgram(path, io);
     if (!loaded) return ExitCode.userError;

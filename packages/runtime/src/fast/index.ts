@@ -6,6 +6,5 @@ export type { FastMStepOptions, FastStats } from './fast-m-step.js';
 export { type FastMixture, prepareFast, runSerialWithResponsibilities, writeConstants } from './fast-mixture.js';
 export * from './fit-fast.js';
 export * from './kernels.js';
-export { prestartRestartWorker, releasePrestartedRestartWorker } from './restart-threads.js';
 export * from './shared-rows.js';
 export * from './specialise.js';

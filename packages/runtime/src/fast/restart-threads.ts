@@ -6,11 +6,6 @@
  * its restart's stream wherever it runs, and the driver compares the runs in restart order
  * (`runEmShared`), so the fit is the one-thread fit bit for bit. A worker that has not started
  * yet simply claims nothing; one that fails reports its error, which is thrown here.
- *
- * The worker's own start (a thread, its bundle, its JIT) takes as long as a few small restarts,
- * so a caller that knows early that a fit may share its restarts (the CLI, before it reads the
- * model and the data) can start it ahead (`prestartRestartWorker`): the fit then hands it its
- * program and data by message instead of starting one.
  */
 import { statSync } from 'node:fs';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
@@ -24,25 +19,14 @@ import { workerEntry, workerExecArgv } from '../parallel/pool.js';
 const NEXT = 0;
 const POSTED = 1;
 
-/** What the worker is given, by message on its port, to run restarts. */
+/** What the worker is started with. */
 export interface RestartWorkerStart {
   readonly program: FitProgram;
   readonly data: BoundData;
   /** The fit's options without functions (`onIteration`, checkpoints). */
   readonly options: EmFitOptions;
   readonly control: SharedArrayBuffer;
-}
-
-/** What the worker is started with: its end of the channel (starts and runs go through it). */
-export interface RestartWorkerData {
   readonly port: MessagePort;
-}
-
-/** A started worker and this thread's end of its channel; `failure` is set by its 'error' event. */
-interface RestartWorker {
-  readonly worker: Worker;
-  readonly port: MessagePort;
-  failure?: string;
 }
 
 /** What the worker posts per run: its end, or why it failed. */
@@ -86,44 +70,7 @@ function restartWorkerEntry(): { readonly entry: string | URL; readonly eval: bo
   return plain;
 }
 
-function startWorker(): RestartWorker {
-  const { port1, port2 } = new MessageChannel();
-  const entry = restartWorkerEntry();
-  const worker = new Worker(entry.entry, {
-    eval: entry.eval,
-    execArgv: workerExecArgv(),
-    workerData: { port: port2 } satisfies RestartWorkerData,
-    transferList: [port2],
-  });
-  worker.unref();
-  const started: RestartWorker = { worker, port: port1 };
-  worker.on('error', (error) => {
-    started.failure ??= error.message;
-  });
-  return started;
-}
-
-let prestarted: RestartWorker | undefined;
-
-/**
- * Starts the restart worker ahead of a fit that may share its restarts (the next `restartShare`
- * takes it). Only from the build: from the sources a worker starts through tsx, in about a
- * second, which only pays for long fits (`shareRestarts` decides those by their work).
- */
-export function prestartRestartWorker(): void {
-  if (prestarted || workerEntry('restart-worker', import.meta.url).eval) return;
-  prestarted = startWorker();
-}
-
-/** Stops a prestarted worker no fit took. */
-export function releasePrestartedRestartWorker(): void {
-  if (!prestarted) return;
-  prestarted.port.close();
-  void prestarted.worker.terminate();
-  prestarted = undefined;
-}
-
-/** Starts the worker (or takes the prestarted one); the share's `collect` waits for its runs, `close` stops it. */
+/** Starts the worker; the share's `collect` waits for its runs, `close` stops it. */
 export function restartShare<P, S>(
   program: FitProgram,
   data: BoundData,
@@ -132,10 +79,20 @@ export function restartShare<P, S>(
   const control = new SharedArrayBuffer(8);
   const ctl = new Int32Array(control);
   const { onIteration: _i, checkpoint: _c, resume: _r, ...plain } = options;
-  const started = prestarted ?? startWorker();
-  prestarted = undefined;
-  const { worker, port: port1 } = started;
-  port1.postMessage({ program, data, options: plain, control } satisfies RestartWorkerStart);
+  const { port1, port2 } = new MessageChannel();
+  const entry = restartWorkerEntry();
+  const start: RestartWorkerStart = { program, data, options: plain, control, port: port2 };
+  const worker = new Worker(entry.entry, {
+    eval: entry.eval,
+    execArgv: workerExecArgv(),
+    workerData: start,
+    transferList: [port2],
+  });
+  worker.unref();
+  let failure: string | undefined;
+  worker.on('error', (error) => {
+    failure ??= error.message;
+  });
   return {
     claim: () => Atomics.add(ctl, NEXT, 1),
     collect: (ranHere) => {
@@ -150,7 +107,7 @@ export function restartShare<P, S>(
           if ('error' in message) throw new Error(`a restart on the second thread failed: ${message.error}`);
           ends.push(message.end);
         }
-        if (started.failure !== undefined) throw new Error(`the restart thread failed: ${started.failure}`);
+        if (failure !== undefined) throw new Error(`the restart thread failed: ${failure}`);
       }
       return ends;
     },
