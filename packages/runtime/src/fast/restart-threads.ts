@@ -51,8 +51,15 @@ export function shareRestarts(options: EmFitOptions, threads: number, passWork: 
   return passWork * restarts >= MIN_WORK * (fromSources ? 20 : 1);
 }
 
-/** Pass work × restarts below which a fit keeps its restarts on one thread (a few ms of passes). */
-const MIN_WORK = 500_000;
+/**
+ * Pass work × restarts below which a fit keeps its restarts on one thread. Measured on the 2-core
+ * benchmark machine: the worker claims its first restart ~60–100 ms after it is started, and two
+ * compute-bound fits at once run at 0.57× the speed of one alone (the two cores share their
+ * floating-point units), so sharing gains at most ~1.14× and needs a fit of a second or more to
+ * repay the start. The 10-restart fit of 1,000 points (D = 2, K = 3, work 600,000) took 0.44 s
+ * shared against 0.38 s on one thread.
+ */
+const MIN_WORK = 5_000_000;
 
 /**
  * The worker's entry: from the build, its one-file bundle (scripts/bundle-cli.mjs) when that is
