@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { emitFitter, lowerDataSchema, lowerProgram, planSource } from '@emforge/compiler';
 import { renderDiagnostics, SourceFile } from '@emforge/dsl';
 import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 const runtimeSource = join(root, 'packages/runtime/src/index.ts');
@@ -174,4 +175,65 @@ export function readExample(name: string): { path: string; model: string; data: 
     model: readFileSync(join(root, path), 'utf8'),
     data: JSON.parse(readFileSync(join(root, `examples/${name}/data.json`), 'utf8')),
   };
+}
+
+/** One case of a generated-`sample` test: its model (a name `modelText` resolves) and the call's arguments. */
+export interface SampleCase {
+  readonly model: string;
+  readonly params: object;
+  readonly sizes: object;
+  readonly seed: number;
+  /** Data the model reads but does not draw: the generated `sample`'s fourth argument. */
+  readonly inputs?: object;
+}
+
+/**
+ * The tests of a kind's generated `sample`: each case's model compiled in both forms (one
+ * program, `tsc --strict`), both forms' `sample(params, sizes, seed[, inputs])` run in a child
+ * node, and each compared with `runtimeSample(key, case)` (the runtime's sampler, JSON-cleaned).
+ */
+export function describeGeneratedSample<C extends SampleCase>(
+  title: string,
+  cases: Readonly<Record<string, C>>,
+  modelText: (model: string) => string,
+  runtimeSample: (key: string, c: C) => unknown,
+): void {
+  let compiled: CompiledFitters;
+  let outcome: Record<string, unknown[]>;
+  beforeAll(() => {
+    const files: Record<string, string> = {};
+    for (const c of Object.values(cases)) {
+      files[c.model] = generateFitter(`${c.model}.em`, modelText(c.model), false);
+      files[`${c.model}.standalone`] = generateFitter(`${c.model}.em`, modelText(c.model), true);
+    }
+    compiled = compileFitters(files);
+    const script = [
+      'const out = {};',
+      ...Object.entries(cases).flatMap(([key, c]) => [
+        '{',
+        `  const imported = await import(${JSON.stringify(compiled.js(c.model))});`,
+        `  const standalone = await import(${JSON.stringify(compiled.js(`${c.model}.standalone`))});`,
+        `  const args = [${JSON.stringify(c.params)}, ${JSON.stringify(c.sizes)}, ${c.seed}${c.inputs ? `, ${JSON.stringify(c.inputs)}` : ''}];`,
+        `  out[${JSON.stringify(key)}] = [imported.sample(...args), standalone.sample(...args)];`,
+        '}',
+      ]),
+      'process.stdout.write(JSON.stringify(out));',
+    ].join('\n');
+    if (compiled.errors.length === 0) outcome = runNode(compiled.dir, script) as typeof outcome;
+  }, 120_000);
+  afterAll(() => compiled?.cleanup());
+
+  describe(title, () => {
+    it('type-checks under --strict, both forms', () => {
+      expect(compiled.errors).toEqual([]);
+    });
+    for (const [key, c] of Object.entries(cases)) {
+      it(`${key}: draws what the runtime draws with the same seed (both forms)`, () => {
+        const expected = runtimeSample(key, c);
+        const [imported, standalone] = outcome[key]!;
+        expect(imported).toEqual(expected);
+        expect(standalone).toEqual(expected);
+      });
+    }
+  });
 }

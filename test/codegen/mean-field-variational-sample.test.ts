@@ -8,8 +8,7 @@
 import { lowerDataSchema, lowerProgram, planSource } from '@emforge/compiler';
 import { SourceFile } from '@emforge/dsl';
 import { bindData, type Program, type SampleOptions, sampleAnyProgram, sampleInputSchema } from '@emforge/runtime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CompiledFitters, compileFitters, generateFitter, readExample, runNode } from './compile-helpers.js';
+import { describeGeneratedSample, readExample } from './compile-helpers.js';
 
 const ldaConstant = `model lda_constant {
   size Docs, V, K
@@ -92,44 +91,6 @@ function runtimeSample(c: Case): unknown {
   return JSON.parse(JSON.stringify({ data, latents: r.latents }));
 }
 
-let compiled: CompiledFitters;
-let outcome: Record<string, unknown[]>;
-
-beforeAll(() => {
-  const files: Record<string, string> = {};
-  for (const c of Object.values(cases)) {
-    files[c.model] = generateFitter(`${c.model}.em`, modelText(c.model), false);
-    files[`${c.model}.standalone`] = generateFitter(`${c.model}.em`, modelText(c.model), true);
-  }
-  compiled = compileFitters(files);
-  const script = [
-    'const out = {};',
-    ...Object.entries(cases).flatMap(([key, c]) => [
-      '{',
-      `  const imported = await import(${JSON.stringify(compiled.js(c.model))});`,
-      `  const standalone = await import(${JSON.stringify(compiled.js(`${c.model}.standalone`))});`,
-      `  const args = [${JSON.stringify(c.params)}, ${JSON.stringify(c.sizes)}, ${c.seed}${c.inputs ? `, ${JSON.stringify(c.inputs)}` : ''}];`,
-      `  out[${JSON.stringify(key)}] = [imported.sample(...args), standalone.sample(...args)];`,
-      '}',
-    ]),
-    'process.stdout.write(JSON.stringify(out));',
-  ].join('\n');
-  if (compiled.errors.length === 0) outcome = runNode(compiled.dir, script) as typeof outcome;
-}, 120_000);
-
-afterAll(() => compiled?.cleanup());
-
-describe('sample of generated LDA and Poisson–lognormal fitters', () => {
-  it('type-checks under --strict, both forms', () => {
-    expect(compiled.errors).toEqual([]);
-  });
-
-  for (const [key, c] of Object.entries(cases)) {
-    it(`${key}: draws what the runtime draws with the same seed (both forms)`, () => {
-      const expected = runtimeSample(c);
-      const [imported, standalone] = outcome[key]!;
-      expect(imported).toEqual(expected);
-      expect(standalone).toEqual(expected);
-    });
-  }
-});
+describeGeneratedSample('sample of generated LDA and Poisson–lognormal fitters', cases, modelText, (_key, c) =>
+  runtimeSample(c),
+);

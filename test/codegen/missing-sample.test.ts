@@ -8,8 +8,7 @@
 import { lowerDataSchema, lowerProgram, planSource } from '@emforge/compiler';
 import { SourceFile } from '@emforge/dsl';
 import { type MissingGaussianProgram, sampleMissingGaussian } from '@emforge/runtime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CompiledFitters, compileFitters, generateFitter, readExample, runNode } from './compile-helpers.js';
+import { describeGeneratedSample, readExample } from './compile-helpers.js';
 
 const inline: Readonly<Record<string, string>> = {
   'diag-missing': `model diag_missing {
@@ -97,44 +96,9 @@ function runtimeSample(name: string, c: Case): unknown {
   return JSON.parse(JSON.stringify({ data: r.data, latents: r.latents }));
 }
 
-let compiled: CompiledFitters;
-let outcome: Record<string, unknown[]>;
+// Each case's model is the one its key names.
+const named = Object.fromEntries(Object.entries(cases).map(([key, c]) => [key, { ...c, model: key }]));
 
-beforeAll(() => {
-  const files: Record<string, string> = {};
-  for (const name of Object.keys(cases)) {
-    files[name] = generateFitter(`${name}.em`, modelText(name), false);
-    files[`${name}.standalone`] = generateFitter(`${name}.em`, modelText(name), true);
-  }
-  compiled = compileFitters(files);
-  const script = [
-    'const out = {};',
-    ...Object.entries(cases).flatMap(([name, c]) => [
-      '{',
-      `  const imported = await import(${JSON.stringify(compiled.js(name))});`,
-      `  const standalone = await import(${JSON.stringify(compiled.js(`${name}.standalone`))});`,
-      `  const args = [${JSON.stringify(c.params)}, ${JSON.stringify(c.sizes)}, ${c.seed}];`,
-      `  out[${JSON.stringify(name)}] = [imported.sample(...args), standalone.sample(...args)];`,
-      '}',
-    ]),
-    'process.stdout.write(JSON.stringify(out));',
-  ].join('\n');
-  if (compiled.errors.length === 0) outcome = runNode(compiled.dir, script) as typeof outcome;
-}, 120_000);
-
-afterAll(() => compiled?.cleanup());
-
-describe('sample of generated missing-gaussian fitters', () => {
-  it('type-checks under --strict, both forms', () => {
-    expect(compiled.errors).toEqual([]);
-  });
-
-  for (const [name, c] of Object.entries(cases)) {
-    it(`${name}: draws what the runtime draws with the same seed (both forms)`, () => {
-      const expected = runtimeSample(name, c);
-      const [imported, standalone] = outcome[name]!;
-      expect(imported).toEqual(expected);
-      expect(standalone).toEqual(expected);
-    });
-  }
-});
+describeGeneratedSample('sample of generated missing-gaussian fitters', named, modelText, (key, c) =>
+  runtimeSample(key, c),
+);
