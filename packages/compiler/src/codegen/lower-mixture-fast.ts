@@ -447,7 +447,9 @@ function lowerFastMSteps(ctx: MixtureContext, spec: FastSpec): StatementStructur
     statements: [
       'const { k } = fm.spec;',
       'const t = stats.totals;',
-      `const counts = Array.from({ length: k }, (_, j) => t[2 + j]!${withAlpha ? ` + ${alpha} - 1` : ''});`,
+      // loops, not Array.from({ length }) (as in the runtime's fast M-step: it runs every iteration)
+      'const counts = new Array<number>(k);',
+      `for (let j = 0; j < k; j++) counts[j] = t[2 + j]!${withAlpha ? ` + ${alpha} - 1` : ''};`,
       'const sum = counts.reduce((a, b) => a + b, 0);',
       'const value = Float64Array.from(counts, (c) => c / sum);',
       'if (value.every(Number.isFinite)) next.set(value);',
@@ -567,7 +569,8 @@ function lowerFastMSteps(ctx: MixtureContext, spec: FastSpec): StatementStructur
         '}',
       ],
       '}',
-      'const variances = Array.from({ length: d }, (_, j) => cov[j * d + j]!);',
+      'const variances = new Array<number>(d);',
+      'for (let j = 0; j < d; j++) variances[j] = cov[j * d + j]!;',
       `const singular = ${pivots}(cov, d).some((v) => !(v > regCovar));`,
       'for (let j = 0; j < d; j++) cov[j * d + j]! += regCovar;',
       'value = cov;',
@@ -695,7 +698,7 @@ function lowerFastMSteps(ctx: MixtureContext, spec: FastSpec): StatementStructur
     returnType: 'Record<string, Float64Array>',
     statements: [
       'const out: Record<string, Float64Array> = {};',
-      'for (const [name, v] of Object.entries(current)) out[name] = v.slice();',
+      'for (const name in current) out[name] = current[name]!.slice();',
       `if (!settings.fixed.has('${w}')) mStep${pascalCase(w)}(fm, stats, out.${w}!, ctx);`,
       `if (!settings.fixed.has('${loc}')) mStep${pascalCase(loc)}(fm, stats, out.${loc}!, ctx);`,
       ...(scale
