@@ -178,6 +178,65 @@ describe('gaussian.wat', () => {
     }
   });
 
+  /**
+   * The exp as gaussian.wat documents it, in scalar doubles: k rounded by adding and subtracting
+   * 1.5 · 2^52, f = v − k ln2 in two parts, the degree-13 Taylor polynomial by Horner, times 2^k
+   * (exact), 0 below −708 and for NaN.
+   */
+  const TAYLOR = Array.from({ length: 14 }, (_, i) => {
+    let factorial = 1;
+    for (let j = 2; j <= 13 - i; j++) factorial *= j;
+    return 1 / factorial;
+  });
+  function documentedExp(v: number): number {
+    const big = v * 1.4426950408889634 + 6755399441055744;
+    const k = big - 6755399441055744;
+    let f = v - k * 0.6931471803691238;
+    f -= k * 1.9082149292705877e-10;
+    let poly = TAYLOR[0]!;
+    for (let i = 1; i < 14; i++) poly = poly * f + TAYLOR[i]!;
+    return v >= -708 ? poly * 2 ** k : 0;
+  }
+
+  it('softmax is the documented arithmetic bit for bit, whatever pairs the four-way exp loop leaves over', () => {
+    for (const Kp of [2, 4, 6, 8]) {
+      for (let rows = 1; rows <= 9; rows++) {
+        const layout = new ArenaLayout();
+        const L = layout.f64s(rows * Kp);
+        const lc = layout.f64s(Kp);
+        const m = layout.f64s(rows);
+        const sOut = layout.f64s(rows);
+        const t = layout.f64s(rows);
+        const E = layout.f64s(rows * Kp);
+        const arena = makeArena(layout.bytes);
+        const f = arena.f64;
+        const rnd = lcg(100 * Kp + rows);
+        for (let k = 0; k < Kp; k++) f[lc + k] = k === Kp - 1 && Kp > 2 ? Number.NEGATIVE_INFINITY : rnd() * 4;
+        for (let i = 0; i < rows * Kp; i++) f[L + i] = (rnd() + 0.5) * (i % 5 === 0 ? 3000 : 40);
+        const before = f.slice(L, L + rows * Kp);
+        gaussianWasm(arena.memory).softmax(L, rows, Kp, lc, m, sOut, t, E);
+        for (let i = 0; i < rows; i++) {
+          const l = Array.from({ length: Kp }, (_, k) => f[lc + k]! - 0.5 * before[i * Kp + k]!);
+          const max = Math.max(...l);
+          const v = l.map((x) => x - max);
+          const e = v.map(documentedExp);
+          // the two lanes' sums (even and odd columns), then their sum, as the f64x2 code adds
+          const lane = [0, 0];
+          const tLane = [0, 0];
+          for (let k = 0; k < Kp; k++) {
+            lane[k % 2]! += e[k]!;
+            tLane[k % 2]! += e[k]! > 0 ? e[k]! * v[k]! : 0;
+          }
+          const s = lane[0]! + lane[1]!;
+          expect(f[m + i]).toBe(max);
+          expect(f[sOut + i]).toBe(s);
+          expect(f[t + i]).toBe((tLane[0]! + tLane[1]!) / s);
+          for (let k = 0; k < Kp; k++) expect(f[L + i * Kp + k]).toBe(e[k]! * (1 / s));
+        }
+      }
+    }
+  });
+
   it('the committed module is the build of gaussian.wat', async () => {
     const dir = new URL('../../src/fast/wasm/', import.meta.url);
     const wat = readFileSync(new URL('gaussian.wat', dir), 'utf8');
