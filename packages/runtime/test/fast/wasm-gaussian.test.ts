@@ -189,7 +189,7 @@ describe('gaussian.wat', () => {
     return 1 / factorial;
   });
   function documentedExp(v: number): number {
-    const big = v * 1.4426950408889634 + 6755399441055744;
+    const big = v * Math.LOG2E + 6755399441055744; // Math.LOG2E is the .wat constant 1.4426950408889634
     const k = big - 6755399441055744;
     let f = v - k * 0.6931471803691238;
     f -= k * 1.9082149292705877e-10;
