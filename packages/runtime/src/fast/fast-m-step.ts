@@ -7,7 +7,7 @@
  * added to variances and covariance diagonals; the same collapse and non-finite warnings.
  */
 import type { EmStepContext } from '../em/em-driver.js';
-import { describeCollapse, pivots } from '../em/mixture-m-step.js';
+import { describeCollapse } from '../em/mixture-m-step.js';
 import { closedFormUpdates } from '../mstep/index.js';
 import type { FastMixture } from './fast-mixture.js';
 
@@ -35,6 +35,30 @@ const EMPTY = 1e-12;
 function isFiniteAll(v: Float64Array): boolean {
   for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i]!)) return false;
   return true;
+}
+
+let pivotScratch = new Float64Array(0);
+
+/**
+ * Whether some pivot of Gaussian elimination on cov (d × d, unchanged) is not above `bound`:
+ * em/mixture-m-step.ts's `pivots(cov, d).some((v) => !(v > bound))`, the same arithmetic, on a
+ * reused copy instead of a fresh one and an array per call. (A pivot at or below `bound` > 0
+ * ends the search: `pivots` would go on past it, but the answer is already true.)
+ */
+function somePivotAtMost(cov: Float64Array, d: number, bound: number): boolean {
+  if (pivotScratch.length < d * d) pivotScratch = new Float64Array(d * d);
+  const a = pivotScratch;
+  a.set(cov); // cov is d × d
+  for (let k = 0; k < d; k++) {
+    const piv = a[k * d + k]!;
+    if (!(piv > bound)) return true;
+    if (!(piv > 0)) continue;
+    for (let i = k + 1; i < d; i++) {
+      const f = a[i * d + k]! / piv;
+      for (let j = k + 1; j < d; j++) a[i * d + j]! -= f * a[k * d + j]!;
+    }
+  }
+  return false;
 }
 
 /** Global moments Σ_i (x_i − g)(x_i − g)ᵀ with g the data mean, computed once when an empty scale needs them. */
@@ -128,13 +152,19 @@ export function mStepFast(
   const statsOf = (j: number) => header + k + j * stride;
   // Weights: the expected counts normalised (or their Dirichlet MAP).
   if (!options.fixed.has(spec.weights.name)) {
-    const counts = new Array<number>(k);
-    for (let j = 0; j < k; j++) counts[j] = count(j);
-    const value = Float64Array.from(
-      spec.alpha
-        ? closedFormUpdates['dirichlet-map']({ counts, alpha: Array.from(spec.alpha) })
-        : closedFormUpdates['categorical-probabilities']({ counts }),
-    );
+    let value: Float64Array;
+    if (spec.alpha) {
+      const counts = new Array<number>(k);
+      for (let j = 0; j < k; j++) counts[j] = count(j);
+      value = Float64Array.from(closedFormUpdates['dirichlet-map']({ counts, alpha: Array.from(spec.alpha) }));
+    } else {
+      // closedFormUpdates['categorical-probabilities'] (the sum from 0 in order, then each count
+      // over it) without its arrays: this runs every iteration.
+      value = new Float64Array(k);
+      let sum = 0;
+      for (let j = 0; j < k; j++) sum += count(j);
+      for (let j = 0; j < k; j++) value[j] = count(j) / sum;
+    }
     if (isFiniteAll(value)) out[spec.weights.name] = value;
     else notFinite(ctx, spec.weights.name, 0);
   }
@@ -144,10 +174,10 @@ export function mStepFast(
   if (!options.fixed.has(loc.name)) {
     const values = out[loc.name]!;
     const gaussian = spec.family.startsWith('gaussian');
+    const value = new Float64Array(size);
     for (let e = 0; e < k; e++) {
       const w = count(e);
       const s = statsOf(e);
-      const value = new Float64Array(size);
       if (spec.family === 'categorical') {
         let sum = 0;
         for (let m = 0; m < c; m++) sum += t[s + m]!;
@@ -187,16 +217,22 @@ export function mStepFast(
   const full = tied || spec.family === 'gaussian-full';
   const elements = tied ? 1 : k;
   const reg = options.regCovar;
+  // Per-call scratch, reused by every element (this runs every iteration).
+  const scratchCov = full ? new Float64Array(d * d) : undefined;
+  const variances = new Array<number>(d);
   for (let e = 0; e < elements; e++) {
-    const members = tied ? Array.from({ length: k }, (_, j) => j) : [e];
-    const weight = members.reduce((a, j) => a + count(j), 0);
+    // The components whose statistics this element sums: all of them (tied), or e.
+    const first = tied ? 0 : e;
+    const last = tied ? k - 1 : e;
+    let weight = 0;
+    for (let j = first; j <= last; j++) weight += count(j);
     const empty = weight < EMPTY;
     let value: Float64Array;
     let collapse: string | undefined;
     if (full) {
-      const cov = empty ? pooledScatter(fm, mu.subarray(e * d, (e + 1) * d)) : new Float64Array(d * d);
+      const cov = empty ? pooledScatter(fm, mu.subarray(e * d, (e + 1) * d)) : scratchCov!.fill(0);
       if (!empty) {
-        for (const j of members) {
+        for (let j = first; j <= last; j++) {
           const s = statsOf(j);
           const wj = count(j);
           let q = s + d;
@@ -218,17 +254,16 @@ export function mStepFast(
           }
         }
       }
-      const variances = new Array<number>(d);
       let flat = false;
       for (let j = 0; j < d; j++) {
         variances[j] = cov[j * d + j]!;
         flat ||= !(variances[j]! > reg);
       }
-      const singular = pivots(cov, d).some((v) => !(v > reg));
+      const singular = somePivotAtMost(cov, d, reg);
       for (let j = 0; j < d; j++) cov[j * d + j]! += reg;
       value = cov;
       // describeCollapse says nothing unless a variance is flat or the matrix singular.
-      collapse = flat || singular ? describeCollapse(variances, singular, reg) : undefined;
+      collapse = flat || singular ? describeCollapse(variances.slice(), singular, reg) : undefined;
     } else {
       const squares = new Float64Array(d);
       if (empty) {

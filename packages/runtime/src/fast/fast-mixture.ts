@@ -148,13 +148,13 @@ function sumLogFactorials(x: Float64Array, m: number): number {
 }
 
 /**
- * Lower Cholesky factor of the d × d matrix at a[…] into l (row-major); false when not
+ * Lower Cholesky factor of the d × d matrix at a[at …] into l (row-major); false when not
  * positive definite.
  */
-function cholesky(a: Float64Array, l: Float64Array, d: number): boolean {
+function cholesky(a: Float64Array, at: number, l: Float64Array, d: number): boolean {
   for (let i = 0; i < d; i++) {
     for (let j = 0; j <= i; j++) {
-      let s = a[i * d + j]!;
+      let s = a[at + i * d + j]!;
       for (let m = 0; m < j; m++) s -= l[i * d + m]! * l[j * d + m]!;
       if (i === j) {
         if (!(s > 0)) return false;
@@ -184,6 +184,9 @@ function precisionFactor(l: Float64Array, d: number, f64: Float64Array, u: numbe
   return logDiag;
 }
 
+/** The Cholesky factor's scratch, reused by every call (writeConstants runs every iteration). */
+let cholScratch = new Float64Array(0);
+
 /** Writes the kernels' constants for these param values (see each kernel's header). */
 export function writeConstants(fm: FastMixture, values: Readonly<Record<string, Float64Array>>): void {
   const { spec, consts, constStride } = fm;
@@ -192,7 +195,8 @@ export function writeConstants(fm: FastMixture, values: Readonly<Record<string, 
   const w = values[spec.weights.name]!;
   const loc = values[spec.location.name]!;
   const scale = spec.scale ? values[spec.scale.name]! : undefined;
-  const chol = new Float64Array(d * d);
+  if (cholScratch.length < d * d) cholScratch = new Float64Array(d * d);
+  const chol = cholScratch;
   for (let c = 0; c < k; c++) {
     const p = consts + c * constStride;
     const logW = Math.log(w[c]!);
@@ -201,7 +205,7 @@ export function writeConstants(fm: FastMixture, values: Readonly<Record<string, 
       case 'gaussian-tied': {
         for (let j = 0; j < d; j++) f64[p + 1 + j] = loc[c * d + j]!;
         const e = spec.family === 'gaussian-tied' ? 0 : c;
-        const ok = cholesky(scale!.subarray(e * d * d, (e + 1) * d * d), chol, d);
+        const ok = cholesky(scale!, e * d * d, chol, d);
         const logDiag = ok ? precisionFactor(chol, d, f64, p + 1 + d) : Number.NaN;
         f64[p] = ok ? logW + logDiag - 0.5 * d * LOG_2PI : Number.NEGATIVE_INFINITY;
         break;

@@ -72,6 +72,14 @@ function layoutOf(D: number, K: number, at: number): ScratchLayout {
   return { Dp, Kp, lc, mu, c, u, L, m, s, t, e, d, w, sacc, sx, nk, tail, size: top - at };
 }
 
+/** The last layout asked for (a thread asks for the same one every block). */
+let last: { readonly D: number; readonly K: number; readonly at: number; readonly g: ScratchLayout } | undefined;
+
+function layoutAt(D: number, K: number, at: number): ScratchLayout {
+  if (last === undefined || last.D !== D || last.K !== K || last.at !== at) last = { D, K, at, g: layoutOf(D, K, at) };
+  return last.g;
+}
+
 /** Scratch entries per thread the kernel needs (plus 2 for alignment of the start). */
 export const gaussianFullWasmScratch = (D: number, K: number): number => layoutOf(D, K, 0).size + 2;
 
@@ -94,7 +102,7 @@ export function gaussianFullWasmBlock(
   const K = i32[desc + 3]!;
   const P = i32[desc + 4]!;
   const R = i32[desc + 5]!;
-  const g = layoutOf(D, K, scratch + (scratch % 2));
+  const g = layoutAt(D, K, scratch + (scratch % 2));
   const { Dp, Kp } = g;
   const wasm = gaussianWasm(arena.memory);
   const pStride = 1 + D + D * D;
@@ -138,7 +146,7 @@ export function gaussianFullWasmBlock(
       if (piece === 1) {
         src = g.tail;
         f64.fill(0, g.tail, g.tail + TAIL * D + Dp + 4 * D);
-        f64.set(f64.subarray(X + a * D, X + b * D), g.tail);
+        f64.copyWithin(g.tail, X + a * D, X + b * D);
       }
       const groups = Math.ceil(rows / 4);
       for (let k = 0; k < K; k++) {
