@@ -195,7 +195,10 @@ export function lowerFastPath(ctx: MixtureContext, spec: FastSpec, hasPrior: boo
     returnType: '{ objective: number; stats: FastStats }',
     statements: [
       'const { total, statSize } = fm.job;',
-      'const totals = fm.arena.f64.slice(total, total + statSize);',
+      '// a plain array (as the runtime copies them): a typed copy of over 8 entries has its store allocated off the heap, every iteration',
+      'const { f64 } = fm.arena;',
+      'const totals = new Array<number>(statSize);',
+      'for (let j = 0; j < statSize; j++) totals[j] = f64[total + j]!;',
       'const logLik = totals[0]! + fm.logLikConstant;',
       'const logPrior = logPriorOf(values);',
       'const objective = logLik + logPrior;',
@@ -450,9 +453,11 @@ function lowerFastMSteps(ctx: MixtureContext, spec: FastSpec): StatementStructur
       // loops, not Array.from({ length }) (as in the runtime's fast M-step: it runs every iteration)
       'const counts = new Array<number>(k);',
       `for (let j = 0; j < k; j++) counts[j] = t[2 + j]!${withAlpha ? ` + ${alpha} - 1` : ''};`,
-      'const sum = counts.reduce((a, b) => a + b, 0);',
-      'const value = Float64Array.from(counts, (c) => c / sum);',
-      'if (value.every(Number.isFinite)) next.set(value);',
+      'let sum = 0;',
+      'for (let j = 0; j < k; j++) sum += counts[j]!;',
+      'const value = new Float64Array(k);',
+      'for (let j = 0; j < k; j++) value[j] = counts[j]! / sum;',
+      'if (allFinite(value)) next.set(value);',
       `else ${notFinite(w, '0')}`,
     ],
   };
@@ -515,20 +520,28 @@ function lowerFastMSteps(ctx: MixtureContext, spec: FastSpec): StatementStructur
         : `const { n, d, k, x${gaussian ? '' : ', pooled'} } = fm.spec;`,
       'const t = stats.totals;',
       `const size = ${spec.family === 'categorical' ? 'c' : gaussian ? 'd' : 'pooled ? 1 : d'};`,
+      'const value = new Float64Array(size);',
       'for (let e = 0; e < k; e++) {',
       [
         'const w = t[2 + e]!;',
         'const s = 2 + k + e * fm.statStride;',
-        'const value = new Float64Array(size);',
         ...locationBody,
-        'if (value.every(Number.isFinite)) next.set(value, e * size);',
+        'if (allFinite(value)) next.set(value, e * size);',
         `else ${notFinite(loc, 'e')}`,
       ],
       '}',
     ],
   };
 
-  const out: StatementStructure[] = [weights, location];
+  const allFinite: StatementStructure = {
+    kind: 'function',
+    name: 'allFinite',
+    docs: ['Whether every entry is finite (a loop: `every` with a callback costs more than the M-step at small sizes).'],
+    parameters: [{ name: 'v', type: 'Float64Array' }],
+    returnType: 'boolean',
+    statements: ['for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i]!)) return false;', 'return true;'],
+  };
+  const out: StatementStructure[] = [weights, location, allFinite];
   if (scale) {
     const tied = spec.family === 'gaussian-tied';
     const full = tied || spec.family === 'gaussian-full';
@@ -639,7 +652,7 @@ function lowerFastMSteps(ctx: MixtureContext, spec: FastSpec): StatementStructur
             `ctx.warn(\`iteration \${ctx.iteration}: ${who} \${collapse}; only regCovar = \${regCovar} keeps it positive definite, so the likelihood there is as large as regCovar lets it be: raise regCovar, or lower ${lower}\`);`,
           ],
           '}',
-          'if (value.every(Number.isFinite)) next.set(value, e * value.length);',
+          'if (allFinite(value)) next.set(value, e * value.length);',
           `else ${notFinite(scale, 'e')}`,
         ],
         '}',

@@ -15,7 +15,7 @@ import type { FastMixture } from './fast-mixture.js';
 export interface FastStats {
   /** The param values the E-step ran at (the M-step keeps fixed ones). */
   readonly values: Readonly<Record<string, Float64Array>>;
-  readonly totals: Float64Array;
+  readonly totals: readonly number[];
   /** The location values of the E-step (Gaussian d = x − centre). */
   readonly centres: Float64Array;
   readonly logLik: number;
@@ -37,7 +37,18 @@ function isFiniteAll(v: Float64Array): boolean {
   return true;
 }
 
-let pivotScratch = new Float64Array(0);
+/**
+ * Per-call scratch of the M-step (a location's value, a covariance, elimination's copy), reused:
+ * a Float64Array of more than 8 entries has its store allocated outside the heap, which costs
+ * ~1 µs each time, and the M-step runs every iteration. Nothing keeps a scratch past its call.
+ */
+const scratches = [new Float64Array(0), new Float64Array(0), new Float64Array(0)];
+
+/** Scratch `which` with room for `size` entries: its first `size` entries (unspecified values). */
+function scratch(which: number, size: number): Float64Array {
+  if (scratches[which]!.length < size) scratches[which] = new Float64Array(size);
+  return scratches[which]!.length === size ? scratches[which]! : scratches[which]!.subarray(0, size);
+}
 
 /**
  * Whether some pivot of Gaussian elimination on cov (d × d, unchanged) is not above `bound`:
@@ -46,8 +57,7 @@ let pivotScratch = new Float64Array(0);
  * ends the search: `pivots` would go on past it, but the answer is already true.)
  */
 function somePivotAtMost(cov: Float64Array, d: number, bound: number): boolean {
-  if (pivotScratch.length < d * d) pivotScratch = new Float64Array(d * d);
-  const a = pivotScratch;
+  const a = scratch(2, d * d);
   a.set(cov); // cov is d × d
   for (let k = 0; k < d; k++) {
     const piv = a[k * d + k]!;
@@ -147,11 +157,12 @@ export function mStepFast(
   const header = 2;
   const stride = fm.statStride;
   const out: Record<string, Float64Array> = {};
-  for (const name in current) out[name] = current[name]!.slice();
+  const newWeights = !options.fixed.has(spec.weights.name);
+  for (const name in current) if (!(newWeights && name === spec.weights.name)) out[name] = current[name]!.slice();
   const count = (j: number) => t[header + j]!;
   const statsOf = (j: number) => header + k + j * stride;
   // Weights: the expected counts normalised (or their Dirichlet MAP).
-  if (!options.fixed.has(spec.weights.name)) {
+  if (newWeights) {
     let value: Float64Array;
     if (spec.alpha) {
       const counts = new Array<number>(k);
@@ -166,7 +177,10 @@ export function mStepFast(
       for (let j = 0; j < k; j++) value[j] = count(j) / sum;
     }
     if (isFiniteAll(value)) out[spec.weights.name] = value;
-    else notFinite(ctx, spec.weights.name, 0);
+    else {
+      out[spec.weights.name] = current[spec.weights.name]!.slice();
+      notFinite(ctx, spec.weights.name, 0);
+    }
   }
   // Location: means, rates, probabilities (per coordinate, or pooled over them).
   const loc = spec.location;
@@ -174,7 +188,7 @@ export function mStepFast(
   if (!options.fixed.has(loc.name)) {
     const values = out[loc.name]!;
     const gaussian = spec.family.startsWith('gaussian');
-    const value = new Float64Array(size);
+    const value = scratch(0, size);
     for (let e = 0; e < k; e++) {
       const w = count(e);
       const s = statsOf(e);
@@ -218,7 +232,7 @@ export function mStepFast(
   const elements = tied ? 1 : k;
   const reg = options.regCovar;
   // Per-call scratch, reused by every element (this runs every iteration).
-  const scratchCov = full ? new Float64Array(d * d) : undefined;
+  const scratchCov = full ? scratch(1, d * d) : undefined;
   const variances = new Array<number>(d);
   for (let e = 0; e < elements; e++) {
     // The components whose statistics this element sums: all of them (tied), or e.
