@@ -536,7 +536,9 @@ function lowerFastMSteps(ctx: MixtureContext, spec: FastSpec): StatementStructur
   const allFinite: StatementStructure = {
     kind: 'function',
     name: 'allFinite',
-    docs: ['Whether every entry is finite (a loop: `every` with a callback costs more than the M-step at small sizes).'],
+    docs: [
+      'Whether every entry is finite (a loop: `every` with a callback costs more than the M-step at small sizes).',
+    ],
     parameters: [{ name: 'v', type: 'Float64Array' }],
     returnType: 'boolean',
     statements: ['for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i]!)) return false;', 'return true;'],
