@@ -7,8 +7,8 @@
  * to disk, then renamed over the old one, so a process killed at any moment leaves either the
  * previous checkpoint or the new one.
  */
-import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import {
   type BoundData,
@@ -41,6 +41,10 @@ export interface Fingerprint {
   readonly modelHash: string;
   readonly dataHash: string;
 }
+
+/** node:crypto's createHash, loaded when a checkpoint is made or read (not at every command's start). */
+const createHash = (algorithm: string) =>
+  (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHash(algorithm);
 
 /** The hashes a checkpoint is tied to. */
 export function fingerprintOf(program: Program, data: BoundData): Fingerprint {

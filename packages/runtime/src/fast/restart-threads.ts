@@ -8,12 +8,13 @@
  * yet simply claims nothing; one that fails reports its error, which is thrown here.
  */
 import { statSync } from 'node:fs';
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import type { BoundData } from '../data/bind-data.js';
 import type { RestartShare, RunEnd } from '../em/em-driver.js';
 import type { EmFitOptions } from '../em/fit.js';
 import type { FitProgram } from '../em/fit-program.js';
 import { workerEntry, workerExecArgv } from '../parallel/pool.js';
+import { workerThreads } from '../parallel/worker-threads.js';
 
 /** Control words (Int32): the next unclaimed restart, and the runs the worker has posted. */
 const NEXT = 0;
@@ -86,6 +87,7 @@ export function restartShare<P, S>(
   const control = new SharedArrayBuffer(8);
   const ctl = new Int32Array(control);
   const { onIteration: _i, checkpoint: _c, resume: _r, ...plain } = options;
+  const { MessageChannel, receiveMessageOnPort, Worker } = workerThreads();
   const { port1, port2 } = new MessageChannel();
   const entry = restartWorkerEntry();
   const start: RestartWorkerStart = { program, data, options: plain, control, port: port2 };

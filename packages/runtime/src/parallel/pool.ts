@@ -16,7 +16,7 @@
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import {
   type Arena,
   BLOCK_ROWS,
@@ -53,6 +53,7 @@ import {
   type WorkerStart,
 } from './control.js';
 import { kernelIndex } from './kernel-registry.js';
+import { workerThreads } from './worker-threads.js';
 
 interface PoolWorker {
   readonly worker: Worker;
@@ -118,6 +119,7 @@ export class WorkerPool {
     if (this.closed) throw new Error('the worker pool is closed');
     const entry = workerEntry();
     while (this.workers.length < Math.min(count, MAX_THREADS - 1)) {
+      const { MessageChannel, Worker } = workerThreads();
       const { port1, port2 } = new MessageChannel();
       const start: WorkerStart = {
         control: this.ctl.buffer as SharedArrayBuffer,
@@ -271,7 +273,7 @@ export class WorkerPool {
   }
 
   private workerError(index: number, kernel: string): Error {
-    const received = this.workers[index - 1] && receiveMessageOnPort(this.workers[index - 1]!.port);
+    const received = this.workers[index - 1] && workerThreads().receiveMessageOnPort(this.workers[index - 1]!.port);
     const detail = received?.message as ErrorMessage | undefined;
     const where = detail && detail.block >= 0 ? ` on block ${detail.block}` : '';
     const error = new Error(

@@ -8,8 +8,8 @@
  * block that starts at row ≥ throwFrom, run by any thread (throwOn 0), a worker (1) or the
  * calling thread (2).
  */
-import { isMainThread } from 'node:worker_threads';
 import type { Arena, BlockKernel } from '../fast/block-kernel.js';
+import { workerThreads } from './worker-threads.js';
 
 /** Stats (2d + 1): Σ x_j, Σ x_j², Σ_i log Σ_j exp(x_ij). Scratch: d entries. */
 const moments: BlockKernel = (arena, desc, i0, i1, slot, scratch) => {
@@ -55,7 +55,7 @@ const spin: BlockKernel = (arena, desc, i0, i1, slot) => {
 /** Like `spin`, but throws on the blocks `throwFrom` selects (see the header). */
 const throwing: BlockKernel = (arena, desc, i0, i1, slot, scratch) => {
   const on = arena.i32[desc + 4]!;
-  if (i0 >= arena.i32[desc + 3]! && (on === 0 || (on === 1) === !isMainThread))
+  if (i0 >= arena.i32[desc + 3]! && (on === 0 || (on === 1) === !workerThreads().isMainThread))
     throw new RangeError(`probe kernel failed at row ${i0}`);
   spin(arena, desc, i0, i1, slot, scratch);
 };
