@@ -23,7 +23,9 @@
  * collected during their iterations, which the subtraction of a 1-iteration fit does not cancel
  * (profiled: the same kernel time per iteration in both, 15–25 % apart in wall time).
  *
- *   pnpm bench:codegen-large [--iters m] [--repeats r] [--gmm | --hmm]
+ * Each row is also given as its ratio to the runtime's row of the same repeat (median and range).
+ *
+ *   pnpm bench:codegen-large [--iters m] [--repeats r] [--gmm | --hmm] [--fast]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -141,13 +143,18 @@ function timeRow(run: (maxIter: number) => number): { seconds: number; logLik: n
 /**
  * Each row of `workload` timed `repeats` times, every time in a fresh child process, the rows
  * taking turns within each repeat (so a change in the machine's load falls on all of them
- * alike); the median per row (a difference of two fits' times: a minimum would pick outliers).
+ * alike), in an order rotated from repeat to repeat; the median per row (a difference of two
+ * fits' times: a minimum would pick outliers).
  */
 function perIteration(workload: 'gmm' | 'hmm', count: number): void {
   const seconds = Array.from({ length: count }, () => [] as number[]);
   const results: { label: string; logLik: number }[] = [];
+  const rows = Array.from({ length: count }, (_, i) => i).filter(runsRow);
   for (let r = 0; r < repeats; r++) {
-    for (let i = 0; i < count; i++) {
+    // The order of the rows rotates from repeat to repeat, so no row always runs first (or
+    // right after another) in a repeat.
+    for (let j = 0; j < rows.length; j++) {
+      const i = rows[(j + r) % rows.length]!;
       const child = spawnSync(
         process.execPath,
         [
@@ -173,10 +180,20 @@ function perIteration(workload: 'gmm' | 'hmm', count: number): void {
       results[i] = out;
     }
   }
+  // Each row against the runtime's row of the same repeat (the rows of a repeat run minutes
+  // apart at most, so the machine's drift mostly cancels in the ratio): the median ratio and its range.
   results.forEach(({ label, logLik }, i) => {
-    console.log(`  ${label.padEnd(34)} ${median(seconds[i]!).toFixed(4)} s/iteration   (logLik ${logLik})`);
+    const ratios = seconds[i]!.map((s, r) => s / seconds[0]![r]!);
+    const range = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+    console.log(
+      `  ${label.padEnd(34)} ${median(seconds[i]!).toFixed(4)} s/iteration   ×${median(ratios).toFixed(3)} the runtime's (${range})   (logLik ${logLik})`,
+    );
   });
 }
+
+/** `--fast`: only the specialised rows (0, 2 and 4: runtime, import form, standalone), the general ones take minutes. */
+const fastOnly = args.includes('--fast');
+const runsRow = (row: number) => !fastOnly || row % 2 === 0;
 
 /**
  * Row `row` of one workload: 0 and 1 the runtime's two paths, 2 and 3 the generated import form
