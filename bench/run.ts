@@ -4,13 +4,14 @@
  * measurement has its own process (and its own peak RSS):
  *   1. data: peers/gen_data.py into bench/data (deterministic; md5s checked against the list
  *      the peer kit was measured on), regenerated only when missing or different;
- *   2. the peers (scikit-learn, mclust, pomegranate, hand-written numpy; peers/*) at 1 and 2
+ *   2. latency: parse + check + plan of every language-reference and example model (warm), and
+ *      the built CLI's `emforge fit` on 1,000 points including process start (first, on the
+ *      machine before minutes of full load slow it down; see main);
+ *   3. the peers (scikit-learn, mclust, pomegranate, hand-written numpy; peers/*) at 1 and 2
  *      threads, OpenBLAS pinned as in the kit's run_peers.sh, the same iteration counts;
- *   3. emforge (run-emforge.ts) on the same workloads from the same initial parameters, at 1 and
+ *   4. emforge (run-emforge.ts) on the same workloads from the same initial parameters, at 1 and
  *      2 threads;
- *   4. memory: a GMM with N = 2,000,000, D = 10, K = 8, peak RSS against 2.5× the raw data;
- *   5. latency: parse + check + plan of every language-reference and example model (warm), and
- *      the built CLI's `emforge fit` on 1,000 points including process start;
+ *   5. memory: a GMM with N = 2,000,000, D = 10, K = 8, peak RSS against 2.5× the raw data;
  *   6. SQUAREM against plain EM on a heavily overlapping mixture (squarem.ts);
  *   7. BENCHMARKS.md: per workload a table, a summary of issue 9's targets, machine and load.
  *
@@ -660,7 +661,7 @@ function report(ctx: {
   }
   if (cli) {
     lines.push(
-      `\`${cli.command}\` (10 restarts by default), wall time including process start, median of ${cli.fit.all.length} after one warm-up:`,
+      `\`${cli.command}\` (10 restarts by default), wall time including process start, median of ${cli.fit.all.length} after one warm-up; measured first in the run, before the per-iteration workloads (the bare \`node -e 0\` start of the same step is the reference for how fast the machine was then):`,
       '',
     );
     lines.push('| process | median wall time |', '|---|---|');
@@ -734,10 +735,14 @@ function main() {
       r.status === 0 ? '`pnpm -s build` succeeded' : '`pnpm -s build` FAILED (the CLI rows use the previous build)';
   }
   const sums = prepareData();
+  // Latency first: a command's start is a few short processes, measured on the machine as a user
+  // meets it, not after minutes of both cores at full load (on this VM everything then runs
+  // slower for a while: a bare `node -e 0` measured 70–80 ms rested and 106–136 ms right after
+  // the memory step). The bare start measured in the same step is reported next to it.
+  const latency = SKIP.has('latency') ? undefined : runLatency();
   const peers = runPeers();
   const em = runEmforge();
   const memory = SKIP.has('memory') ? [] : runMemory();
-  const latency = SKIP.has('latency') ? undefined : runLatency();
   const squarem = SKIP.has('squarem') ? undefined : runSquarem();
   const text = report({ sums, peers, em, memory, latency, squarem, load0, started, build });
   writeFileSync(OUT, text);
