@@ -53,8 +53,8 @@ function scratch(which: number, size: number): Float64Array {
 /**
  * Whether some pivot of Gaussian elimination on cov (d × d, unchanged) is not above `bound`:
  * em/mixture-m-step.ts's `pivots(cov, d).some((v) => !(v > bound))`, the same arithmetic, on a
- * reused copy instead of a fresh one and an array per call. (A pivot at or below `bound` > 0
- * ends the search: `pivots` would go on past it, but the answer is already true.)
+ * reused copy instead of a fresh one and an array per call. The first pivot at or below `bound`
+ * ends the search (`pivots` would go on past it, but the answer is already true).
  */
 function somePivotAtMost(cov: Float64Array, d: number, bound: number): boolean {
   const a = scratch(2, d * d);
