@@ -17,6 +17,7 @@ import {
   sampleInputSchema,
 } from '@emforge/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { casinoParams, hmmGaussianParams } from '../sample/params.js';
 import { type CompiledFitters, compileFitters, generateFitter, readExample, runNode } from './compile-helpers.js';
 
 /** A discrete HMM whose sequences all have T steps (a plain size), with a default. */
@@ -58,44 +59,6 @@ const trialsModel = `model hmm_trials {
 `;
 const trials = [[10, 3, 7], [1, 20, 5, 5, 8], [4]];
 
-const gaussianParams = {
-  init: [0.6, 0.3, 0.1],
-  trans: [
-    [0.92, 0.05, 0.03],
-    [0.06, 0.9, 0.04],
-    [0.05, 0.1, 0.85],
-  ],
-  mu: [
-    [0, 0],
-    [3, 1],
-    [-1, 3],
-  ],
-  Sigma: [
-    [
-      [1, 0.4],
-      [0.4, 0.8],
-    ],
-    [
-      [0.5, -0.2],
-      [-0.2, 0.6],
-    ],
-    [
-      [0.8, 0],
-      [0, 0.3],
-    ],
-  ],
-};
-const casinoParams = {
-  init: [0.8, 0.2],
-  trans: [
-    [0.95, 0.05],
-    [0.1, 0.9],
-  ],
-  emit: [
-    [1 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6],
-    [0.1, 0.1, 0.1, 0.1, 0.1, 0.5],
-  ],
-};
 const weatherParams = {
   init: [0.3, 0.7],
   trans: [
@@ -122,14 +85,14 @@ interface Case {
 const cases: Record<string, Case> = {
   'gaussian-ragged': {
     model: 'hmm-gaussian',
-    params: gaussianParams,
+    params: hmmGaussianParams,
     sizes: { T: [30, 1, 17, 45] },
     runtime: { raggedSizes: { T: [30, 1, 17, 45] } },
     seed: 4,
   },
   'gaussian-one-length': {
     model: 'hmm-gaussian',
-    params: gaussianParams,
+    params: hmmGaussianParams,
     sizes: { S: 5, T: 20 },
     runtime: { sizes: { S: 5, T: 20 } },
     seed: 9,

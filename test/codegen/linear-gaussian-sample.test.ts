@@ -8,6 +8,7 @@
 import { lowerDataSchema, lowerProgram, planSource } from '@emforge/compiler';
 import { SourceFile } from '@emforge/dsl';
 import { type LinearGaussianProgram, type SampleOptions, sampleLinearGaussian } from '@emforge/runtime';
+import { linearGaussianChainParams } from '../sample/params.js';
 import { describeGeneratedSample, readExample } from './compile-helpers.js';
 
 const W = [
@@ -16,31 +17,6 @@ const W = [
   [-0.5, 0.8],
   [0.3, -0.2],
 ];
-const chainParams = {
-  A: [
-    [0.9, -0.2],
-    [0.2, 0.9],
-  ],
-  Q: [
-    [0.1, 0.02],
-    [0.02, 0.2],
-  ],
-  C: [
-    [1, 0],
-    [0, 1],
-    [1, 1],
-  ],
-  R: [
-    [0.3, 0.05, 0],
-    [0.05, 0.4, 0],
-    [0, 0, 0.2],
-  ],
-  m0: [1, -1],
-  P0: [
-    [1, 0.3],
-    [0.3, 0.5],
-  ],
-};
 
 interface Case {
   readonly model: string;
@@ -83,14 +59,14 @@ const cases: Record<string, Case> = {
   },
   'chain-ragged': {
     model: 'linear-gaussian-chain',
-    params: chainParams,
+    params: linearGaussianChainParams,
     sizes: { T: [12, 1, 30] },
     runtime: { raggedSizes: { T: [12, 1, 30] } },
     seed: 1,
   },
   'chain-one-length': {
     model: 'linear-gaussian-chain',
-    params: chainParams,
+    params: linearGaussianChainParams,
     sizes: { S: 4, T: 9 },
     runtime: { sizes: { S: 4, T: 9 } },
     seed: 7,

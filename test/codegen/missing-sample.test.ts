@@ -8,6 +8,7 @@
 import { lowerDataSchema, lowerProgram, planSource } from '@emforge/compiler';
 import { SourceFile } from '@emforge/dsl';
 import { type MissingGaussianProgram, sampleMissingGaussian } from '@emforge/runtime';
+import { gmmMissingParams } from '../sample/params.js';
 import { describeGeneratedSample, readExample } from './compile-helpers.js';
 
 const inline: Readonly<Record<string, string>> = {
@@ -43,28 +44,7 @@ interface Case {
 
 const cases: Record<string, Case> = {
   'gmm-missing': {
-    params: {
-      weights: [0.2, 0.5, 0.3],
-      mu: [
-        [0, 0],
-        [5, 5],
-        [-4, 3],
-      ],
-      Sigma: [
-        [
-          [1, 0.5],
-          [0.5, 1],
-        ],
-        [
-          [0.6, -0.2],
-          [-0.2, 0.4],
-        ],
-        [
-          [2, 0],
-          [0, 0.3],
-        ],
-      ],
-    },
+    params: gmmMissingParams,
     sizes: { N: 120 },
     seed: 6,
   },

@@ -32,6 +32,7 @@ import {
   sampleInputSchema,
 } from '@emforge/runtime';
 import { describe, expect, it } from 'vitest';
+import { casinoParams, hmmGaussianParams } from './params.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -42,47 +43,6 @@ function loadChain(example: string): { program: ChainProgram; schema: DataSchema
   if (program?.kind !== 'chain' || !outcome.checked) throw new Error(`${example} is not a chain`);
   return { program, schema: lowerDataSchema(outcome.checked) };
 }
-
-const gaussianParams = {
-  init: [0.6, 0.3, 0.1],
-  trans: [
-    [0.92, 0.05, 0.03],
-    [0.06, 0.9, 0.04],
-    [0.05, 0.1, 0.85],
-  ],
-  mu: [
-    [0, 0],
-    [3, 1],
-    [-1, 3],
-  ],
-  Sigma: [
-    [
-      [1, 0.4],
-      [0.4, 0.8],
-    ],
-    [
-      [0.5, -0.2],
-      [-0.2, 0.6],
-    ],
-    [
-      [0.8, 0],
-      [0, 0.3],
-    ],
-  ],
-};
-
-const sixth = 1 / 6;
-const casinoParams = {
-  init: [0.8, 0.2],
-  trans: [
-    [0.95, 0.05],
-    [0.1, 0.9],
-  ],
-  emit: [
-    [sixth, sixth, sixth, sixth, sixth, sixth],
-    [0.1, 0.1, 0.1, 0.1, 0.1, 0.5],
-  ],
-};
 
 /** Expects a frequency `count / n` within 4 binomial standard errors of `p`. */
 function expectFrequency(count: number, n: number, p: number, what: string): void {
@@ -109,7 +69,7 @@ function expectChainFrequencies(paths: number[][], init: number[], trans: number
 
 describe('sampling a Gaussian HMM (examples/hmm-gaussian)', () => {
   const { program, schema } = loadChain('hmm-gaussian');
-  const sample = sampleChainProgram(program, schema, gaussianParams, { seed: 11, sizes: { S: 400, T: 50 } });
+  const sample = sampleChainProgram(program, schema, hmmGaussianParams, { seed: 11, sizes: { S: 400, T: 50 } });
   const paths = sample.latents.regime!;
   const y = sample.data.y as number[][][];
 
@@ -122,7 +82,7 @@ describe('sampling a Gaussian HMM (examples/hmm-gaussian)', () => {
   });
 
   it('initial-state and transition frequencies match init and trans (4 binomial SEs)', () => {
-    expectChainFrequencies(paths, gaussianParams.init, gaussianParams.trans);
+    expectChainFrequencies(paths, hmmGaussianParams.init, hmmGaussianParams.trans);
   });
 
   it('emission means and variances per drawn state match mu and Sigma (4 SEs)', () => {
@@ -131,38 +91,38 @@ describe('sampling a Gaussian HMM (examples/hmm-gaussian)', () => {
       const n = rows.length;
       expect(n).toBeGreaterThan(500);
       for (let d = 0; d < 2; d++) {
-        const v = gaussianParams.Sigma[k]![d]![d]!;
+        const v = hmmGaussianParams.Sigma[k]![d]![d]!;
         const mean = rows.reduce((a, r) => a + r[d]!, 0) / n;
         const s2 = rows.reduce((a, r) => a + (r[d]! - mean) ** 2, 0) / (n - 1);
-        expect(Math.abs(mean - gaussianParams.mu[k]![d]!)).toBeLessThanOrEqual(4 * Math.sqrt(v / n));
+        expect(Math.abs(mean - hmmGaussianParams.mu[k]![d]!)).toBeLessThanOrEqual(4 * Math.sqrt(v / n));
         expect(Math.abs(s2 - v)).toBeLessThanOrEqual(4 * v * Math.sqrt(2 / (n - 1)));
       }
     }
   });
 
   it('the same seed gives the same bits; another seed differs', () => {
-    const again = sampleChainProgram(program, schema, gaussianParams, { seed: 11, sizes: { S: 400, T: 50 } });
+    const again = sampleChainProgram(program, schema, hmmGaussianParams, { seed: 11, sizes: { S: 400, T: 50 } });
     expect(again).toEqual(sample);
-    const other = sampleChainProgram(program, schema, gaussianParams, { seed: 12, sizes: { S: 400, T: 50 } });
+    const other = sampleChainProgram(program, schema, hmmGaussianParams, { seed: 12, sizes: { S: 400, T: 50 } });
     expect(other.data).not.toEqual(sample.data);
   });
 
   it('ragged lengths: one per sequence, S measured from them', () => {
-    const r = sampleChainProgram(program, schema, gaussianParams, { seed: 3, raggedSizes: { T: [3, 7, 1, 5] } });
+    const r = sampleChainProgram(program, schema, hmmGaussianParams, { seed: 3, raggedSizes: { T: [3, 7, 1, 5] } });
     expect(r.sizes.S).toBe(4);
     expect((r.data.y as number[][][]).map((seq) => seq.length)).toEqual([3, 7, 1, 5]);
     expect(r.latents.regime!.map((p) => p.length)).toEqual([3, 7, 1, 5]);
   });
 
   it('round trip: the JSON output binds as data and fits the same model', () => {
-    const small = sampleChainProgram(program, schema, gaussianParams, { seed: 5, raggedSizes: { T: [40, 25, 60] } });
+    const small = sampleChainProgram(program, schema, hmmGaussianParams, { seed: 5, raggedSizes: { T: [40, 25, 60] } });
     const raw = JSON.parse(formatSampleJson(small.data));
     expect(raw).toEqual(small.data);
     const bound = bindData(schema, raw, {});
     expect(bound.value, JSON.stringify(bound.problems)).toBeDefined();
     expect(bound.value!.raggedSizes.T).toEqual([40, 25, 60]);
     expect(Array.from(bound.value!.variables.y!.values)).toEqual((small.data.y as number[][][]).flat(2));
-    const fit = fitAnyProgram(program, bound.value!, { seed: 1, restarts: 1, maxIter: 5, init: gaussianParams });
+    const fit = fitAnyProgram(program, bound.value!, { seed: 1, restarts: 1, maxIter: 5, init: hmmGaussianParams });
     expect(Number.isFinite(fit.result.logLik)).toBe(true);
   });
 
@@ -176,22 +136,22 @@ describe('sampling a Gaussian HMM (examples/hmm-gaussian)', () => {
       }
       throw new Error('expected a SampleError');
     };
-    expect(problem(() => sampleChainProgram(program, schema, gaussianParams, { sizes: { S: 3 } }))).toMatch(
+    expect(problem(() => sampleChainProgram(program, schema, hmmGaussianParams, { sizes: { S: 3 } }))).toMatch(
       /length of the sequences is not known: give it with --size T=100, or one length per sequence/,
     );
     expect(
       problem(() =>
-        sampleChainProgram(program, schema, gaussianParams, { sizes: { S: 3 }, raggedSizes: { T: [2, 2] } }),
+        sampleChainProgram(program, schema, hmmGaussianParams, { sizes: { S: 3 }, raggedSizes: { T: [2, 2] } }),
       ),
     ).toMatch(/T has 2 lengths for 3 sequences/);
-    expect(problem(() => sampleChainProgram(program, schema, gaussianParams, { raggedSizes: { T: [2, 0] } }))).toMatch(
-      /T\[1\] is 0/,
-    );
-    const { trans: _trans, ...noTrans } = gaussianParams;
+    expect(
+      problem(() => sampleChainProgram(program, schema, hmmGaussianParams, { raggedSizes: { T: [2, 0] } })),
+    ).toMatch(/T\[1\] is 0/);
+    const { trans: _trans, ...noTrans } = hmmGaussianParams;
     expect(problem(() => sampleChainProgram(program, schema, noTrans, { sizes: { S: 2, T: 3 } }))).toMatch(
       /param 'trans' is missing/,
     );
-    const badTrans = { ...gaussianParams, trans: [[0.5, 0.5, 0.5], ...gaussianParams.trans.slice(1)] };
+    const badTrans = { ...hmmGaussianParams, trans: [[0.5, 0.5, 0.5], ...hmmGaussianParams.trans.slice(1)] };
     expect(problem(() => sampleChainProgram(program, schema, badTrans, { sizes: { S: 2, T: 3 } }))).toMatch(
       /trans\[0\] must be a simplex/,
     );

@@ -20,6 +20,7 @@ import {
   sampleLinearGaussian,
 } from '@emforge/runtime';
 import { describe, expect, it } from 'vitest';
+import { linearGaussianChainParams } from './params.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -141,31 +142,7 @@ describe('sampling a mixture of factor analysers', () => {
 
 describe('sampling a linear-Gaussian chain (examples/linear-gaussian-chain)', () => {
   const { program, schema } = load('linear-gaussian-chain');
-  const params = {
-    A: [
-      [0.9, -0.2],
-      [0.2, 0.9],
-    ],
-    Q: [
-      [0.1, 0.02],
-      [0.02, 0.2],
-    ],
-    C: [
-      [1, 0],
-      [0, 1],
-      [1, 1],
-    ],
-    R: [
-      [0.3, 0.05, 0],
-      [0.05, 0.4, 0],
-      [0, 0, 0.2],
-    ],
-    m0: [1, -1],
-    P0: [
-      [1, 0.3],
-      [0.3, 0.5],
-    ],
-  };
+  const params = linearGaussianChainParams;
 
   it('initial states, transitions and emissions have their Gaussians (4 SEs)', () => {
     const s = sampleLinearGaussian(program, schema, params, { seed: 7, sizes: { S: 2000, T: 5 } });

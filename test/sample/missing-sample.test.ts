@@ -19,6 +19,7 @@ import {
   sampleMissingGaussian,
 } from '@emforge/runtime';
 import { describe, expect, it } from 'vitest';
+import { gmmMissingParams } from './params.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -54,28 +55,8 @@ function expectMoments(rows: number[][], mu: number[], sigma: number[][]): void 
 
 describe('sampling a Gaussian mixture with missing entries (examples/gmm-missing)', () => {
   const { program, schema } = load(example('gmm-missing'));
-  const params = {
-    weights: [0.2, 0.5, 0.3],
-    mu: [
-      [0, 0],
-      [5, 5],
-      [-4, 3],
-    ],
-    Sigma: [
-      [
-        [1, 0.5],
-        [0.5, 1],
-      ],
-      [
-        [0.6, -0.2],
-        [-0.2, 0.4],
-      ],
-      [
-        [2, 0],
-        [0, 0.3],
-      ],
-    ],
-  };
+  const params = gmmMissingParams;
+
   const sample = sampleMissingGaussian(program, schema, params, { seed: 6, sizes: { N: 9000 } });
   const x = sample.data.x as number[][];
   const z = sample.latents.z!;
