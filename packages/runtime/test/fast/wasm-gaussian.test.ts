@@ -158,7 +158,7 @@ describe('gaussian.wat', () => {
     // distances from 0 to ~3000: exp arguments from 0 down past −708 (underflow to 0)
     for (let i = 0; i < rows * Kp; i++) f[L + i] = (rnd() + 0.5) * (i % 7 === 0 ? 3000 : 40);
     const before = f.slice(L, L + rows * Kp);
-    gaussianWasm(arena.memory).softmax(L, rows, Kp, lc, m, sOut, t, E);
+    gaussianWasm(arena.memory).softmax(L, rows, 5, Kp, lc, m, sOut, t, E);
     for (let i = 0; i < rows; i++) {
       const l = Array.from({ length: Kp }, (_, k) => f[lc + k]! - 0.5 * before[i * Kp + k]!);
       const max = Math.max(...l);
@@ -198,8 +198,17 @@ describe('gaussian.wat', () => {
     return v >= -708 ? poly * 2 ** k : 0;
   }
 
-  it('softmax is the documented arithmetic bit for bit, whatever pairs the four-way exp loop leaves over', () => {
-    for (const Kp of [2, 4, 6, 8]) {
+  it('softmax is the documented arithmetic bit for bit, whatever pairs the four-way exp loop leaves over, K odd and even', () => {
+    for (const [K, Kp] of [
+      [1, 2],
+      [2, 2],
+      [3, 4],
+      [4, 4],
+      [5, 6],
+      [6, 6],
+      [7, 8],
+      [8, 8],
+    ] as const) {
       for (let rows = 1; rows <= 9; rows++) {
         const layout = new ArenaLayout();
         const L = layout.f64s(rows * Kp);
@@ -210,11 +219,13 @@ describe('gaussian.wat', () => {
         const E = layout.f64s(rows * Kp);
         const arena = makeArena(layout.bytes);
         const f = arena.f64;
-        const rnd = lcg(100 * Kp + rows);
+        const rnd = lcg(100 * K + rows);
+        // the padding column (K odd), or a component of zero weight (K even, K > 2): lc = −∞
         for (let k = 0; k < Kp; k++) f[lc + k] = k === Kp - 1 && Kp > 2 ? Number.NEGATIVE_INFINITY : rnd() * 4;
+        if (K < Kp) f[lc + K] = Number.NEGATIVE_INFINITY;
         for (let i = 0; i < rows * Kp; i++) f[L + i] = (rnd() + 0.5) * (i % 5 === 0 ? 3000 : 40);
         const before = f.slice(L, L + rows * Kp);
-        gaussianWasm(arena.memory).softmax(L, rows, Kp, lc, m, sOut, t, E);
+        gaussianWasm(arena.memory).softmax(L, rows, K, Kp, lc, m, sOut, t, E);
         for (let i = 0; i < rows; i++) {
           const l = Array.from({ length: Kp }, (_, k) => f[lc + k]! - 0.5 * before[i * Kp + k]!);
           const max = Math.max(...l);
@@ -232,6 +243,198 @@ describe('gaussian.wat', () => {
           expect(f[sOut + i]).toBe(s);
           expect(f[t + i]).toBe((tLane[0]! + tLane[1]!) / s);
           for (let k = 0; k < Kp; k++) expect(f[L + i * Kp + k]).toBe(e[k]! * (1 / s));
+        }
+      }
+    }
+  });
+
+  /** The chunk reduction lse documents, in scalar doubles (as responsibilities.ts did it in JavaScript). */
+  function documentedSums(
+    f: Float64Array,
+    L: number,
+    m: number,
+    sOut: number,
+    t: number,
+    rows: number,
+    K: number,
+    Kp: number,
+  ) {
+    let sumM = 0;
+    let sumT = 0;
+    let product = 1;
+    let impossible = 0;
+    const products: number[] = [];
+    for (let r = 0; r < rows; r++) {
+      const mr = f[m + r]!;
+      const sr = f[sOut + r]!;
+      if (!(sr > 0) || !Number.isFinite(mr)) {
+        for (let k = 0; k < Kp; k++) f[L + r * Kp + k] = k < K ? 1 / K : 0;
+        impossible++;
+        continue;
+      }
+      sumM += mr;
+      sumT += f[t + r]!;
+      product *= sr;
+      if (product > 1e200) {
+        products.push(product);
+        product = 1;
+      }
+    }
+    products.push(product);
+    return [sumM, sumT, impossible, products.length, ...products];
+  }
+
+  it('lse is softmax then the documented per-row sums bit for bit, impossible rows and product flushes included', () => {
+    for (const [K, rows] of [
+      [3, 37],
+      [2, 9],
+      [5, 300],
+      [8, 1],
+    ] as const) {
+      const Kp = K + (K % 2);
+      const layout = new ArenaLayout();
+      const slots = () => ({
+        L: layout.f64s(rows * Kp),
+        m: layout.f64s(rows),
+        s: layout.f64s(rows),
+        t: layout.f64s(rows),
+        E: layout.f64s(rows * Kp),
+        rec: layout.f64s(rows + 5),
+      });
+      const a = slots();
+      const b = slots();
+      const lc = layout.f64s(Kp);
+      const arena = makeArena(layout.bytes);
+      const f = arena.f64;
+      const rnd = lcg(31 * K + rows);
+      for (let k = 0; k < Kp; k++) f[lc + k] = k < K ? (K === 5 ? 0.1 : rnd() * 4) : Number.NEGATIVE_INFINITY;
+      // near-equal distances make every s close to K, so 300 rows of K = 5 flush the product
+      for (let i = 0; i < rows * Kp; i++) f[a.L + i] = (rnd() + 0.5) * (K === 5 ? 0.01 : i % 5 === 0 ? 3000 : 40);
+      // rows no component can produce: a NaN distance, and every distance infinite
+      if (rows > 5) {
+        f[a.L + 2 * Kp] = Number.NaN;
+        for (let k = 0; k < Kp; k++) f[a.L + 4 * Kp + k] = Number.POSITIVE_INFINITY;
+      }
+      f.copyWithin(b.L, a.L, a.L + rows * Kp);
+      const wasm = gaussianWasm(arena.memory);
+      wasm.lse(a.L, rows, K, Kp, lc, a.m, a.s, a.t, a.E, a.rec);
+      wasm.softmax(b.L, rows, K, Kp, lc, b.m, b.s, b.t, b.E);
+      const want = documentedSums(f, b.L, b.m, b.s, b.t, rows, K, Kp);
+      if (K === 5) expect(want[3]).toBeGreaterThan(1);
+      if (rows > 5) expect(want[2]).toBe(2);
+      expect(Array.from(f.subarray(a.rec, a.rec + want.length))).toEqual(want);
+      expect(f.slice(a.L, a.L + rows * Kp)).toEqual(f.slice(b.L, b.L + rows * Kp));
+    }
+  });
+
+  it('estep is its primitives called one by one, bit for bit: distances, lse, the copy to R, moments', () => {
+    for (const D of [1, 2, 3, 5, 8]) {
+      for (const [K, rows] of [
+        [1, 5],
+        [3, 37],
+        [4, 2],
+      ] as const) {
+        for (const withR of [false, true]) {
+          const Dp = padded(D);
+          const Kp = K + (K % 2);
+          const layout = new ArenaLayout();
+          const x = layout.f64s(rows * D + 4 * Dp + 4 * D);
+          const consts = {
+            lc: layout.f64s(Kp),
+            mu: layout.f64s(K * Dp),
+            c: layout.f64s(K * Dp),
+            u: layout.f64s(K * Dp * Dp),
+          };
+          const work = () => ({
+            L: layout.f64s((rows + 4) * Kp),
+            m: layout.f64s(rows + 4),
+            s: layout.f64s(rows + 4),
+            t: layout.f64s(rows + 4),
+            E: layout.f64s((rows + 4) * Kp),
+            d: layout.f64s((rows + 4) * Dp),
+            w: layout.f64s((rows + 4) * Dp),
+            sx: layout.f64s(K * Dp),
+            sacc: layout.f64s(K * Dp * Dp),
+            nk: layout.f64s(Kp),
+            R: layout.f64s(rows * K),
+            rec: layout.f64s(rows + 5),
+          });
+          const a = work();
+          const b = work();
+          const arena = makeArena(layout.bytes);
+          const f = arena.f64;
+          const rnd = lcg(1000 * D + 10 * K + rows);
+          for (let i = 0; i < rows * D; i++) f[x + i] = 3 * rnd();
+          for (let k = 0; k < K; k++) {
+            f[consts.lc + k] = rnd();
+            for (let j = 0; j < D; j++) {
+              f[consts.mu + k * Dp + j] = rnd();
+              f[consts.c + k * Dp + j] = rnd();
+              for (let i = 0; i <= j; i++) f[consts.u + k * Dp * Dp + i * Dp + j] = rnd() + (i === j ? 2 : 0);
+            }
+          }
+          if (Kp > K) f[consts.lc + K] = Number.NEGATIVE_INFINITY;
+          // accumulators start non-zero: both forms add to them
+          for (const o of [a, b]) {
+            for (let i = 0; i < K * Dp; i++) f[o.sx + i] = i;
+            for (let i = 0; i < K * Dp * Dp; i++) f[o.sacc + i] = -i;
+            for (let k = 0; k < Kp; k++) f[o.nk + k] = k;
+          }
+          const wasm = gaussianWasm(arena.memory);
+          const { lc, mu, c, u } = consts;
+          wasm.estep(
+            x,
+            rows,
+            D,
+            Dp,
+            K,
+            Kp,
+            lc,
+            mu,
+            c,
+            u,
+            a.L,
+            a.m,
+            a.s,
+            a.t,
+            a.E,
+            a.d,
+            a.w,
+            a.sx,
+            a.sacc,
+            a.nk,
+            withR ? a.R : -1,
+            a.rec,
+          );
+          const groups = Math.ceil(rows / 4);
+          for (let k = 0; k < K; k++) {
+            if (Dp === 2) wasm.maha2(x, groups, D, u + k * 4, c + k * 2, b.L + k, Kp);
+            else wasm.maha4(x, groups, D, Dp, u + k * Dp * Dp, c + k * Dp, b.L + k, Kp);
+          }
+          wasm.lse(b.L, rows, K, Kp, lc, b.m, b.s, b.t, b.E, b.rec);
+          if (withR)
+            for (let r = 0; r < rows; r++) for (let k = 0; k < K; k++) f[b.R + r * K + k] = f[b.L + r * Kp + k]!;
+          for (let k = 0; k < K; k++) {
+            if (Dp === 2) wasm.moments2(x, rows, D, mu + k * 2, b.L + k, Kp, b.sx + k * 2, b.sacc + k * 4, b.nk + k);
+            else {
+              wasm.weight(x, rows, D, Dp, mu + k * Dp, b.L + k, Kp, b.d, b.w, b.sx + k * Dp, b.nk + k);
+              wasm.scatter(b.w, b.d, rows, Dp, Dp, b.sacc + k * Dp * Dp);
+            }
+          }
+          const region = (o: typeof a, key: keyof typeof a, n: number) => f.slice(o[key], o[key] + n);
+          for (const [key, n] of [
+            ['L', rows * Kp],
+            ['m', rows],
+            ['s', rows],
+            ['t', rows],
+            ['sx', K * Dp],
+            ['sacc', K * Dp * Dp],
+            ['nk', Kp],
+            ['R', rows * K],
+            ['rec', 4 + f[b.rec + 3]!],
+          ] as const)
+            expect(region(a, key, n), `D ${D} K ${K} rows ${rows} ${key}`).toEqual(region(b, key, n));
+          if (!withR) expect(region(a, 'R', rows * K).every((v) => v === 0)).toBe(true);
         }
       }
     }

@@ -28,7 +28,8 @@ function layoutOf(K: number, at: number) {
   const s = take(CHUNK);
   const t = take(CHUNK);
   const e = take(CHUNK * Kp);
-  return { Kp, lc, L, m, s, t, e, size: top - at };
+  const rec = take(CHUNK + 5);
+  return { Kp, lc, L, m, s, t, e, rec, size: top - at };
 }
 
 /** Scratch entries per thread the kernels need (plus 2 for alignment of the start). */

@@ -37,11 +37,12 @@ function layoutOf(D: number, K: number, at: number) {
   const s = take(CHUNK);
   const t = take(CHUNK);
   const e = take(CHUNK * Kp);
+  const rec = take(CHUNK + 5);
   const sx = take(K * D2);
   const sxx = take(K * D2);
   const nk = take(Kp);
   const tail = take(TAIL * D + 2);
-  return { D2, Kp, lc, mu, p, L, m, s, t, e, sx, sxx, nk, tail, size: top - at };
+  return { D2, Kp, lc, mu, p, L, m, s, t, e, rec, sx, sxx, nk, tail, size: top - at };
 }
 
 /** Scratch entries per thread the kernel needs (plus 2 for alignment of the start). */

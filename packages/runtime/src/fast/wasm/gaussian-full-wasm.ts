@@ -6,10 +6,12 @@
  * responsibilities by a vectorised log-sum-exp (`softmax`), then per component the centred rows
  * d = x − μ_k, their weighted sum (`weight`) and the weighted scatter Σ r d dᵀ by 4×4 tiles
  * (`scatter`; both in one pass, `moments2`, for D ≤ 2), folded into the slot's packed upper triangle at the end of the block.
+ * A chunk is one call into the module (`estep` runs those primitives in that order), so the
+ * JavaScript here runs per chunk, not per component and primitive.
  *
  * Scratch (f64, from `scratch`; `gaussianFullWasmScratch(D, K)` entries): the padded constants
  * (lc, μ_k, c_k = U_kᵀμ_k, U_k with Dp = D rounded up to 4, or 2 for D ≤ 2), the chunk's distances /
- * responsibilities, row maxima, sums, t terms and exps, the centred and the weighted rows, the
+ * responsibilities, row maxima, sums, t terms, exps and `lse` sums, the centred and the weighted rows, the
  * per-component accumulators, and a zero-padded copy of the last rows of the data (the
  * primitives read whole groups of 4 rows and whole padded rows, which must not run past the data).
  * The initialisation's mode 1 (responsibilities given) runs the JavaScript kernel.
@@ -17,7 +19,7 @@
 import type { Arena } from '../block-kernel.js';
 import { gaussianFullBlock } from '../gaussian-full-kernel.js';
 import { gaussianWasm, padded } from './gaussian.js';
-import { responsibilities } from './responsibilities.js';
+import { chunkSums } from './responsibilities.js';
 
 /** Rows per chunk: the chunk's rows, centred rows and weights stay in the L2 cache. */
 const CHUNK = 256;
@@ -36,6 +38,7 @@ interface ScratchLayout {
   readonly s: number;
   readonly t: number;
   readonly e: number;
+  readonly rec: number;
   readonly d: number;
   readonly w: number;
   readonly sacc: number;
@@ -63,13 +66,14 @@ function layoutOf(D: number, K: number, at: number): ScratchLayout {
   const s = take(CHUNK + 4);
   const t = take(CHUNK + 4);
   const e = take((CHUNK + 4) * Kp);
+  const rec = take(CHUNK + 9);
   const d = take((CHUNK + 4) * Dp);
   const w = take((CHUNK + 4) * Dp);
   const sacc = take(K * Dp * Dp);
   const sx = take(K * Dp);
   const nk = take(Kp);
   const tail = take(TAIL * D + Dp + 4 * D);
-  return { Dp, Kp, lc, mu, c, u, L, m, s, t, e, d, w, sacc, sx, nk, tail, size: top - at };
+  return { Dp, Kp, lc, mu, c, u, L, m, s, t, e, rec, d, w, sacc, sx, nk, tail, size: top - at };
 }
 
 /** The last layout asked for (a thread asks for the same one every block). */
@@ -148,24 +152,33 @@ export function gaussianFullWasmBlock(
         f64.fill(0, g.tail, g.tail + TAIL * D + Dp + 4 * D);
         f64.copyWithin(g.tail, X + a * D, X + b * D);
       }
-      const groups = Math.ceil(rows / 4);
-      for (let k = 0; k < K; k++) {
-        if (Dp === 2) wasm.maha2(src, groups, D, g.u + k * 4, g.c + k * 2, g.L + k, Kp);
-        else wasm.maha4(src, groups, D, Dp, g.u + k * Dp * Dp, g.c + k * Dp, g.L + k, Kp);
-      }
-      const sums = responsibilities(f64, wasm, g, rows, K);
+      wasm.estep(
+        src,
+        rows,
+        D,
+        Dp,
+        K,
+        Kp,
+        g.lc,
+        g.mu,
+        g.c,
+        g.u,
+        g.L,
+        g.m,
+        g.s,
+        g.t,
+        g.e,
+        g.d,
+        g.w,
+        g.sx,
+        g.sacc,
+        g.nk,
+        R >= 0 ? R + (a - i0) * K : -1,
+        g.rec,
+      );
+      const sums = chunkSums(f64, g.rec, K);
       logLik += sums[0]!;
       entropy += sums[1]!;
-      if (R >= 0)
-        for (let r = 0; r < rows; r++)
-          for (let k = 0; k < K; k++) f64[R + (a + r - i0) * K + k] = f64[g.L + r * Kp + k]!;
-      for (let k = 0; k < K; k++) {
-        if (Dp === 2) wasm.moments2(src, rows, D, g.mu + k * 2, g.L + k, Kp, g.sx + k * 2, g.sacc + k * 4, g.nk + k);
-        else {
-          wasm.weight(src, rows, D, Dp, g.mu + k * Dp, g.L + k, Kp, g.d, g.w, g.sx + k * Dp, g.nk + k);
-          wasm.scatter(g.w, g.d, rows, Dp, Dp, g.sacc + k * Dp * Dp);
-        }
-      }
     }
   }
 

@@ -53,9 +53,66 @@ export interface GaussianWasm {
    * Rows of L (stride Kp, even) hold Mahalanobis distances in, responsibilities out:
    * l_k = lc_k − ½L_k, m = max l, s = Σ exp(l − m), r_k = exp(l_k − m)/s;
    * mOut[i] = m, sOut[i] = s, tOut[i] = Σ r_k (l_k − m). A column with lc = −∞ gets r = 0.
+   * K of the Kp columns are components (Kp = K or K + 1; the padding column has lc = −∞).
    * E is scratch for rows × Kp entries (the exps, between the passes).
    */
-  softmax(L: number, rows: number, Kp: number, lc: number, mOut: number, sOut: number, tOut: number, E: number): void;
+  softmax(
+    L: number,
+    rows: number,
+    K: number,
+    Kp: number,
+    lc: number,
+    mOut: number,
+    sOut: number,
+    tOut: number,
+    E: number,
+  ): void;
+  /**
+   * softmax, then the chunk's sums into rec: [Σ m, Σ t, impossible rows, n, the n running
+   * products of s] (rows no component can produce get 1/K each and are left out of the sums);
+   * responsibilities.ts turns them into the log-likelihood and entropy. rec holds rows + 5 entries.
+   */
+  lse(
+    L: number,
+    rows: number,
+    K: number,
+    Kp: number,
+    lc: number,
+    mOut: number,
+    sOut: number,
+    tOut: number,
+    E: number,
+    rec: number,
+  ): void;
+  /**
+   * One chunk of the full-covariance block kernel (gaussian-full-wasm.ts): the distances of every
+   * component, lse, the responsibilities copied to R (rows of K; R < 0: not), and every
+   * component's moments, in one call.
+   */
+  estep(
+    x: number,
+    rows: number,
+    D: number,
+    Dp: number,
+    K: number,
+    Kp: number,
+    lc: number,
+    mu: number,
+    c: number,
+    u: number,
+    L: number,
+    m: number,
+    s: number,
+    t: number,
+    E: number,
+    d: number,
+    w: number,
+    sx: number,
+    sacc: number,
+    nk: number,
+    R: number,
+    rec: number,
+  ): void;
   /** out[r·outStride] = Σ_j ((x_rj − μ_j) p_j)² over D2 = D rounded up to 2 entries (μ, p zero-padded). */
   mahaDiag(x: number, rows: number, D: number, D2: number, mu: number, p: number, out: number, outStride: number): void;
   /** d = x − μ, rk = r[i·rStride]: sx += rk·d, sxx += rk·d² (D2 entries), nk[0] += Σ rk. */
@@ -96,6 +153,8 @@ export function gaussianWasm(memory: WebAssembly.Memory): GaussianWasm {
   const softmax = exports.softmax as (...args: number[]) => void;
   const mahaDiag = exports.mahaDiag as (...args: number[]) => void;
   const momentsDiag = exports.momentsDiag as (...args: number[]) => void;
+  const lse = exports.lse as (...args: number[]) => void;
+  const estep = exports.estep as (...args: number[]) => void;
   bound = {
     maha4: (x, groups, D, Dp, u, c, out, outStride) =>
       maha4(8 * x, groups, D, Dp, 8 * u, 8 * c, 8 * out, 8 * outStride),
@@ -105,12 +164,39 @@ export function gaussianWasm(memory: WebAssembly.Memory): GaussianWasm {
       moments2(8 * x, rows, D, 8 * mu, 8 * r, rStride, 8 * sx, 8 * s, 8 * nk),
     weight: (x, rows, D, Dp, mu, r, rStride, d, w, sx, nk) =>
       weight(8 * x, rows, D, Dp, 8 * mu, 8 * r, rStride, 8 * d, 8 * w, 8 * sx, 8 * nk),
-    softmax: (L, rows, Kp, lc, mOut, sOut, tOut, E) =>
-      softmax(8 * L, rows, Kp, 8 * lc, 8 * mOut, 8 * sOut, 8 * tOut, 8 * E),
+    softmax: (L, rows, K, Kp, lc, mOut, sOut, tOut, E) =>
+      softmax(8 * L, rows, K, Kp, 8 * lc, 8 * mOut, 8 * sOut, 8 * tOut, 8 * E),
     mahaDiag: (x, rows, D, D2, mu, p, out, outStride) =>
       mahaDiag(8 * x, rows, D, D2, 8 * mu, 8 * p, 8 * out, 8 * outStride),
     momentsDiag: (x, rows, D, D2, mu, r, rStride, sx, sxx, nk) =>
       momentsDiag(8 * x, rows, D, D2, 8 * mu, 8 * r, rStride, 8 * sx, 8 * sxx, 8 * nk),
+    lse: (L, rows, K, Kp, lc, mOut, sOut, tOut, E, rec) =>
+      lse(8 * L, rows, K, Kp, 8 * lc, 8 * mOut, 8 * sOut, 8 * tOut, 8 * E, 8 * rec),
+    estep: (x, rows, D, Dp, K, Kp, lc, mu, c, u, L, m, s, t, E, d, w, sx, sacc, nk, R, rec) =>
+      estep(
+        8 * x,
+        rows,
+        D,
+        Dp,
+        K,
+        Kp,
+        8 * lc,
+        8 * mu,
+        8 * c,
+        8 * u,
+        8 * L,
+        8 * m,
+        8 * s,
+        8 * t,
+        8 * E,
+        8 * d,
+        8 * w,
+        8 * sx,
+        8 * sacc,
+        8 * nk,
+        R < 0 ? -1 : 8 * R,
+        8 * rec,
+      ),
   };
   instances.set(memory, bound);
   return bound;

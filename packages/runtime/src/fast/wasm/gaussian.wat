@@ -11,7 +11,7 @@
   ;; maha4: for `groups` groups of 4 consecutive rows of x (row stride D f64s):
   ;;   z = Uᵀ x − c (U upper triangular), out[r · outStride] = ‖z‖²  (outStride in bytes).
   ;; Lanes are two adjacent columns j, j+1 of z; a tile is 4 rows × 4 columns (8 accumulators).
-  (func (export "maha4") (param $x i32) (param $groups i32) (param $D i32) (param $Dp i32)
+  (func $maha4 (export "maha4") (param $x i32) (param $groups i32) (param $D i32) (param $Dp i32)
         (param $u i32) (param $c i32) (param $out i32) (param $outStride i32)
     (local $g i32) (local $j i32) (local $i i32) (local $top i32) (local $ub i32) (local $xb i32)
     (local $rb i32) (local $ur i32)
@@ -82,7 +82,7 @@
   ;; rows, z = Uᵀ x − c in the two lanes, out[r · outStride] = ‖z‖². For D = 1 the second entry
   ;; read is the next row's (or the padding after the data) and meets U's zero second row. The
   ;; same operations on the first two lanes as maha4 (whose other lanes add only zeros), so the same bits.
-  (func (export "maha2") (param $x i32) (param $groups i32) (param $D i32) (param $u i32) (param $c i32)
+  (func $maha2 (export "maha2") (param $x i32) (param $groups i32) (param $D i32) (param $u i32) (param $c i32)
         (param $out i32) (param $outStride i32)
     (local $g i32) (local $rb i32) (local $xb i32) (local $r i32)
     (local $cv v128) (local $u0 v128) (local $u1 v128) (local $a v128)
@@ -114,7 +114,7 @@
   ;; nk[0] += Σ rk. The same operations in the same order as weight then scatter at Dp = 2, so
   ;; the same bits, without storing and reloading the centred and weighted rows. For D = 1 the
   ;; second entries are junk that only the padding of sx and S receives.
-  (func (export "moments2") (param $x i32) (param $rows i32) (param $D i32) (param $mu i32)
+  (func $moments2 (export "moments2") (param $x i32) (param $rows i32) (param $D i32) (param $mu i32)
         (param $r i32) (param $rStride i32) (param $sx i32) (param $s i32) (param $nk i32)
     (local $i i32) (local $rb i32) (local $rs i32) (local $n f64) (local $rk f64)
     (local $muv v128) (local $d v128) (local $w v128) (local $sxv v128) (local $a0 v128) (local $a1 v128)
@@ -148,7 +148,7 @@
   ;; scatter: S += Σ_i w_i x_iᵀ over `rows` rows, upper 4×4 tiles only (tile column ≥ tile row).
   ;; w is rows × Dp (row stride Dp); x rows are xStride f64s apart; S is Dp × Dp.
   ;; A tile keeps its 4 × 4 block of S in 8 accumulators for the whole pass over the rows.
-  (func (export "scatter") (param $w i32) (param $x i32) (param $rows i32) (param $xStride i32) (param $Dp i32)
+  (func $scatter (export "scatter") (param $w i32) (param $x i32) (param $rows i32) (param $xStride i32) (param $Dp i32)
         (param $s i32)
     (local $jt i32) (local $lt i32) (local $i i32) (local $sb i32) (local $wb i32) (local $xb i32)
     (local $rb i32) (local $wr i32) (local $sr i32)
@@ -213,7 +213,7 @@
   ;; weight: for `rows` rows, d_i = x_i − μ (Dp entries, written to d with row stride Dp; the
   ;; entries past D are junk that only padding reads), rk = r[i·rStride] (rStride in f64s; r
   ;; points at the component's column), w_i = rk · d_i (row stride Dp), sx += w_i, nk[0] += Σ rk.
-  (func (export "weight") (param $x i32) (param $rows i32) (param $D i32) (param $Dp i32) (param $mu i32)
+  (func $weight (export "weight") (param $x i32) (param $rows i32) (param $D i32) (param $Dp i32) (param $mu i32)
         (param $r i32) (param $rStride i32) (param $d i32) (param $w i32) (param $sx i32) (param $nk i32)
     (local $i i32) (local $j i32) (local $rk v128) (local $v v128) (local $dv v128) (local $n f64)
     (local $xb i32) (local $db i32) (local $wb i32) (local $rb i32) (local $wr i32) (local $rs i32) (local $o i32)
@@ -263,16 +263,21 @@
   ;;   L[i][k] ← e_k / s (the responsibilities), mOut[i] = m, sOut[i] = s, E: rows × Kp scratch,
   ;;   tOut[i] = Σ_k (e_k / s)(l_k − m) (so Σ_k r log r = tOut − log s, log p(x_i) = m + log s).
   ;; A component with l_k = −∞ (zero weight, or the padding column) gets 0 and adds 0 to t.
-  (func (export "softmax") (param $L i32) (param $rows i32) (param $Kp i32) (param $lc i32)
+  (func $softmax (export "softmax") (param $L i32) (param $rows i32) (param $K i32) (param $Kp i32) (param $lc i32)
         (param $mOut i32) (param $sOut i32) (param $tOut i32) (param $E i32)
+    (local $src i32) (local $n i32) (local $cw i32) (local $rowK i32) (local $mask v128)
     (local $i i32) (local $k i32) (local $p i32) (local $q i32) (local $row i32) (local $end i32) (local $c i32)
     (local $v v128) (local $mv v128) (local $sv v128) (local $tv v128) (local $e v128) (local $s f64)
     (local $lc01 v128) (local $lc23 v128)
     (local $v0 v128) (local $big0 v128) (local $k0 v128) (local $f0 v128) (local $q0 v128) (local $v1 v128) (local $big1 v128) (local $k1 v128) (local $f1 v128) (local $q1 v128) (local $v2 v128) (local $big2 v128) (local $k2 v128) (local $f2 v128) (local $q2 v128) (local $v3 v128) (local $big3 v128) (local $k3 v128) (local $f3 v128) (local $q3 v128)
     (local.set $row (i32.shl (local.get $Kp) (i32.const 3)))
+    (local.set $rowK (i32.shl (local.get $K) (i32.const 3)))
     (if (i32.eq (local.get $Kp) (i32.const 4)) (then
         ;; Pass 1 for Kp = 4 (K = 3 or 4, the common small mixtures), the same operations per row
         ;; as the loops below, straight-line, with lc in registers.
+        (local.set $cw (local.get $E))
+        (local.set $src (local.get $E))
+        (local.set $n (i32.mul (local.get $rows) (local.get $rowK)))
         (local.set $lc01 (v128.load (local.get $lc)))
         (local.set $lc23 (v128.load offset=16 (local.get $lc)))
         (local.set $p (local.get $L))
@@ -286,13 +291,22 @@
           (local.set $mv (f64x2.splat
             (f64.max (f64x2.extract_lane 0 (local.get $mv)) (f64x2.extract_lane 1 (local.get $mv)))))
           (f64.store (local.get $q) (f64x2.extract_lane 0 (local.get $mv)))
-          (v128.store (local.get $p) (f64x2.sub (local.get $v0) (local.get $mv)))
-          (v128.store offset=16 (local.get $p) (f64x2.sub (local.get $v1) (local.get $mv)))
+          (local.set $v0 (f64x2.sub (local.get $v0) (local.get $mv)))
+          (local.set $v1 (f64x2.sub (local.get $v1) (local.get $mv)))
+          (v128.store (local.get $p) (local.get $v0))
+          (v128.store offset=16 (local.get $p) (local.get $v1))
+          ;; for K = 3 the second store's padding lane lands on the next row's first entry, which
+          ;; that row's store then overwrites (past the last row: E has room for rows × Kp)
+          (v128.store (local.get $cw) (local.get $v0))
+          (v128.store offset=16 (local.get $cw) (local.get $v1))
+          (local.set $cw (i32.add (local.get $cw) (local.get $rowK)))
           (local.set $p (i32.add (local.get $p) (i32.const 32)))
           (local.set $q (i32.add (local.get $q) (i32.const 8)))
           (br $iloop4)))
     ) (else
         ;; Pass 1, per row: l_k into L and the maximum into mOut, then v = l − m into L.
+        (local.set $src (local.get $L))
+        (local.set $n (i32.mul (local.get $rows) (local.get $row)))
         (local.set $p (local.get $L))
         (local.set $q (local.get $mOut))
         (local.set $i (i32.const 0))
@@ -325,12 +339,14 @@
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br $iloop)))
     ))
-    ;; Pass 2: e = exp(v) into E over the whole chunk as one array, four pairs of lanes at a time.
+    ;; Pass 2: e = exp(v) into E over the whole chunk as one array, four pairs of lanes at a time:
+    ;; for Kp = 4 the compact rows of K entries pass 1 left in E, in place (at K = 3 a quarter fewer
+    ;; exps than rows of Kp, the padding's), else the rows of L into the same places in E.
     ;; The exp is a chain of ~20 dependent operations, so one pair at a time leaves the processor
     ;; waiting on each; the four interleaved chains are independent and run twice as fast. The
     ;; pairs left over (fewer than four) go through the same steps in a second loop.
-    (local.set $p (local.get $L))
-    (local.set $end (i32.add (local.get $L) (i32.mul (local.get $rows) (local.get $row))))
+    (local.set $p (local.get $src))
+    (local.set $end (i32.add (local.get $src) (local.get $n)))
     (block $k2 (loop $kloop2
       (br_if $k2 (i32.gt_u (i32.add (local.get $p) (i32.const 64)) (local.get $end)))
       (local.set $v0 (v128.load offset=0 (local.get $p)))
@@ -409,16 +425,16 @@
       (local.set $q1 (f64x2.add (f64x2.mul (local.get $q1) (local.get $f1)) (v128.const f64x2 1 1)))
       (local.set $q2 (f64x2.add (f64x2.mul (local.get $q2) (local.get $f2)) (v128.const f64x2 1 1)))
       (local.set $q3 (f64x2.add (f64x2.mul (local.get $q3) (local.get $f3)) (v128.const f64x2 1 1)))
-      (v128.store offset=0 (i32.add (local.get $E) (i32.sub (local.get $p) (local.get $L))) (v128.bitselect
+      (v128.store offset=0 (i32.add (local.get $E) (i32.sub (local.get $p) (local.get $src))) (v128.bitselect
         (f64x2.mul (local.get $q0) (i64x2.shl (i64x2.add (local.get $big0) (v128.const i64x2 1023 1023)) (i32.const 52)))
         (v128.const f64x2 0 0) (f64x2.ge (local.get $v0) (v128.const f64x2 -708 -708))))
-      (v128.store offset=16 (i32.add (local.get $E) (i32.sub (local.get $p) (local.get $L))) (v128.bitselect
+      (v128.store offset=16 (i32.add (local.get $E) (i32.sub (local.get $p) (local.get $src))) (v128.bitselect
         (f64x2.mul (local.get $q1) (i64x2.shl (i64x2.add (local.get $big1) (v128.const i64x2 1023 1023)) (i32.const 52)))
         (v128.const f64x2 0 0) (f64x2.ge (local.get $v1) (v128.const f64x2 -708 -708))))
-      (v128.store offset=32 (i32.add (local.get $E) (i32.sub (local.get $p) (local.get $L))) (v128.bitselect
+      (v128.store offset=32 (i32.add (local.get $E) (i32.sub (local.get $p) (local.get $src))) (v128.bitselect
         (f64x2.mul (local.get $q2) (i64x2.shl (i64x2.add (local.get $big2) (v128.const i64x2 1023 1023)) (i32.const 52)))
         (v128.const f64x2 0 0) (f64x2.ge (local.get $v2) (v128.const f64x2 -708 -708))))
-      (v128.store offset=48 (i32.add (local.get $E) (i32.sub (local.get $p) (local.get $L))) (v128.bitselect
+      (v128.store offset=48 (i32.add (local.get $E) (i32.sub (local.get $p) (local.get $src))) (v128.bitselect
         (f64x2.mul (local.get $q3) (i64x2.shl (i64x2.add (local.get $big3) (v128.const i64x2 1023 1023)) (i32.const 52)))
         (v128.const f64x2 0 0) (f64x2.ge (local.get $v3) (v128.const f64x2 -708 -708))))
       (local.set $p (i32.add (local.get $p) (i32.const 64)))
@@ -444,19 +460,23 @@
       (local.set $q0 (f64x2.add (f64x2.mul (local.get $q0) (local.get $f0)) (v128.const f64x2 0.5 0.5)))
       (local.set $q0 (f64x2.add (f64x2.mul (local.get $q0) (local.get $f0)) (v128.const f64x2 1 1)))
       (local.set $q0 (f64x2.add (f64x2.mul (local.get $q0) (local.get $f0)) (v128.const f64x2 1 1)))
-      (v128.store offset=0 (i32.add (local.get $E) (i32.sub (local.get $p) (local.get $L))) (v128.bitselect
+      (v128.store offset=0 (i32.add (local.get $E) (i32.sub (local.get $p) (local.get $src))) (v128.bitselect
         (f64x2.mul (local.get $q0) (i64x2.shl (i64x2.add (local.get $big0) (v128.const i64x2 1023 1023)) (i32.const 52)))
         (v128.const f64x2 0 0) (f64x2.ge (local.get $v0) (v128.const f64x2 -708 -708))))
       (local.set $p (i32.add (local.get $p) (i32.const 16)))
       (br $kloop2r)))
     (if (i32.eq (local.get $Kp) (i32.const 4)) (then
-        ;; Pass 3 for Kp = 4, the loops' operations per row, straight-line.
+        ;; Pass 3 for Kp = 4, the loops' operations per row, straight-line; the exps are read from
+        ;; their compact rows (K entries), the third pair's second lane masked to 0 when K = 3.
         (local.set $p (local.get $L))
+        (local.set $cw (local.get $E))
+        (local.set $mask (select (result v128) (v128.const i64x2 -1 -1) (v128.const i64x2 -1 0)
+          (i32.eq (local.get $K) (i32.const 4))))
         (local.set $end (i32.add (local.get $L) (i32.shl (local.get $rows) (i32.const 5))))
         (block $idone34 (loop $iloop34
           (br_if $idone34 (i32.ge_u (local.get $p) (local.get $end)))
-          (local.set $v0 (v128.load (i32.add (local.get $E) (i32.sub (local.get $p) (local.get $L)))))
-          (local.set $v1 (v128.load offset=16 (i32.add (local.get $E) (i32.sub (local.get $p) (local.get $L)))))
+          (local.set $v0 (v128.load (local.get $cw)))
+          (local.set $v1 (v128.and (v128.load offset=16 (local.get $cw)) (local.get $mask)))
           (local.set $sv (f64x2.add (f64x2.add (v128.const f64x2 0 0) (local.get $v0)) (local.get $v1)))
           (local.set $tv (f64x2.add
             (f64x2.add (v128.const f64x2 0 0)
@@ -472,6 +492,7 @@
           (f64.store (local.get $tOut) (f64.div
             (f64.add (f64x2.extract_lane 0 (local.get $tv)) (f64x2.extract_lane 1 (local.get $tv))) (local.get $s)))
           (local.set $p (i32.add (local.get $p) (i32.const 32)))
+          (local.set $cw (i32.add (local.get $cw) (local.get $rowK)))
           (local.set $sOut (i32.add (local.get $sOut) (i32.const 8)))
           (local.set $tOut (i32.add (local.get $tOut) (i32.const 8)))
           (br $iloop34)))
@@ -575,5 +596,125 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $iloop)))
     (f64.store (local.get $nk) (f64.add (f64.load (local.get $nk)) (local.get $n)))
+  )
+
+  ;; lse: softmax, then the chunk's sums for its log-likelihood and entropy, per row in order:
+  ;; a row with s ≤ 0 (or NaN) or a non-finite m, which no component can produce, gets the
+  ;; uniform responsibilities 1/K (0 in the padding columns) and counts as impossible; the others
+  ;; add m to sumM, t to sumT and multiply s into a running product, which is flushed (stored in
+  ;; rec, then restarted at 1) once it passes 1e200 and at the end. Every finite s is in [1, K]
+  ;; (the row's largest term is exp(0) = 1), so no product overflows. The caller takes
+  ;; log s summed as the logs of the flushed products, in order (one log per hundreds of rows).
+  ;; rec (f64s): [sumM, sumT, impossible, n, product_1 … product_n] (n ≥ 1; at most rows + 1).
+  (func $lse (export "lse") (param $L i32) (param $rows i32) (param $K i32) (param $Kp i32) (param $lc i32)
+        (param $mOut i32) (param $sOut i32) (param $tOut i32) (param $E i32) (param $rec i32)
+    (local $i i32) (local $j i32) (local $p i32) (local $n i32) (local $impossible i32)
+    (local $m f64) (local $s f64) (local $sumM f64) (local $sumT f64) (local $product f64) (local $uniform f64)
+    (call $softmax (local.get $L) (local.get $rows) (local.get $K) (local.get $Kp) (local.get $lc)
+      (local.get $mOut) (local.get $sOut) (local.get $tOut) (local.get $E))
+    (local.set $product (f64.const 1))
+    (local.set $uniform (f64.div (f64.const 1) (f64.convert_i32_s (local.get $K))))
+    (block $idone (loop $iloop
+      (br_if $idone (i32.ge_u (local.get $i) (local.get $rows)))
+      (local.set $m (f64.load (i32.add (local.get $mOut) (i32.shl (local.get $i) (i32.const 3)))))
+      (local.set $s (f64.load (i32.add (local.get $sOut) (i32.shl (local.get $i) (i32.const 3)))))
+      (if (i32.or (i32.eqz (f64.gt (local.get $s) (f64.const 0)))
+                  (i32.eqz (f64.eq (f64.sub (local.get $m) (local.get $m)) (f64.const 0))))
+        (then
+          (local.set $p (i32.add (local.get $L) (i32.shl (i32.mul (local.get $i) (local.get $Kp)) (i32.const 3))))
+          (local.set $j (i32.const 0))
+          (block $jdone (loop $jloop
+            (br_if $jdone (i32.ge_u (local.get $j) (local.get $Kp)))
+            (f64.store (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 3)))
+              (select (local.get $uniform) (f64.const 0) (i32.lt_u (local.get $j) (local.get $K))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $jloop)))
+          (local.set $impossible (i32.add (local.get $impossible) (i32.const 1))))
+        (else
+          (local.set $sumM (f64.add (local.get $sumM) (local.get $m)))
+          (local.set $sumT (f64.add (local.get $sumT)
+            (f64.load (i32.add (local.get $tOut) (i32.shl (local.get $i) (i32.const 3))))))
+          (local.set $product (f64.mul (local.get $product) (local.get $s)))
+          (if (f64.gt (local.get $product) (f64.const 1e200)) (then
+            (f64.store offset=32 (i32.add (local.get $rec) (i32.shl (local.get $n) (i32.const 3))) (local.get $product))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))
+            (local.set $product (f64.const 1))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $iloop)))
+    (f64.store offset=32 (i32.add (local.get $rec) (i32.shl (local.get $n) (i32.const 3))) (local.get $product))
+    (f64.store offset=0 (local.get $rec) (local.get $sumM))
+    (f64.store offset=8 (local.get $rec) (local.get $sumT))
+    (f64.store offset=16 (local.get $rec) (f64.convert_i32_s (local.get $impossible)))
+    (f64.store offset=24 (local.get $rec) (f64.convert_i32_s (i32.add (local.get $n) (i32.const 1))))
+  )
+
+  ;; estep: one chunk of `rows` rows of the full-covariance mixture kernel, the primitives above
+  ;; in the order the block kernel called them one by one: per component k the distances
+  ;; (maha2 for Dp = 2, else maha4, into column k of L, groups of 4 rows), lse (responsibilities
+  ;; into L, the sums into rec), the responsibilities copied to R (rows of K; when R ≥ 0), then
+  ;; per component the moments (moments2, or weight then scatter through the d and w rows).
+  ;; Per component k: U_k at u + k·Dp²·8, c_k and μ_k at k·Dp·8, sx_k at sx + k·Dp·8, S_k at
+  ;; sacc + k·Dp²·8, n_k at nk + 8k.
+  (func (export "estep") (param $x i32) (param $rows i32) (param $D i32) (param $Dp i32) (param $K i32)
+        (param $Kp i32) (param $lc i32) (param $mu i32) (param $c i32) (param $u i32) (param $L i32)
+        (param $m i32) (param $s i32) (param $t i32) (param $E i32) (param $d i32) (param $w i32)
+        (param $sx i32) (param $sacc i32) (param $nk i32) (param $R i32) (param $rec i32)
+    (local $k i32) (local $groups i32) (local $vec i32) (local $mat i32) (local $i i32) (local $src i32)
+    (local.set $groups (i32.shr_u (i32.add (local.get $rows) (i32.const 3)) (i32.const 2)))
+    (local.set $vec (i32.shl (local.get $Dp) (i32.const 3)))
+    (local.set $mat (i32.mul (local.get $vec) (local.get $Dp)))
+    (block $kdone (loop $kloop
+      (br_if $kdone (i32.ge_u (local.get $k) (local.get $K)))
+      (if (i32.eq (local.get $Dp) (i32.const 2))
+        (then (call $maha2 (local.get $x) (local.get $groups) (local.get $D)
+          (i32.add (local.get $u) (i32.mul (local.get $k) (local.get $mat)))
+          (i32.add (local.get $c) (i32.mul (local.get $k) (local.get $vec)))
+          (i32.add (local.get $L) (i32.shl (local.get $k) (i32.const 3)))
+          (i32.shl (local.get $Kp) (i32.const 3))))
+        (else (call $maha4 (local.get $x) (local.get $groups) (local.get $D) (local.get $Dp)
+          (i32.add (local.get $u) (i32.mul (local.get $k) (local.get $mat)))
+          (i32.add (local.get $c) (i32.mul (local.get $k) (local.get $vec)))
+          (i32.add (local.get $L) (i32.shl (local.get $k) (i32.const 3)))
+          (i32.shl (local.get $Kp) (i32.const 3)))))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $kloop)))
+    (call $lse (local.get $L) (local.get $rows) (local.get $K) (local.get $Kp) (local.get $lc)
+      (local.get $m) (local.get $s) (local.get $t) (local.get $E) (local.get $rec))
+    (if (i32.ge_s (local.get $R) (i32.const 0)) (then
+      (local.set $src (local.get $L))
+      (block $rdone (loop $rloop
+        (br_if $rdone (i32.ge_u (local.get $i) (local.get $rows)))
+        (local.set $k (i32.const 0))
+        (block $cdone (loop $cloop
+          (br_if $cdone (i32.ge_u (local.get $k) (local.get $K)))
+          (f64.store (local.get $R) (f64.load (i32.add (local.get $src) (i32.shl (local.get $k) (i32.const 3)))))
+          (local.set $R (i32.add (local.get $R) (i32.const 8)))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $cloop)))
+        (local.set $src (i32.add (local.get $src) (i32.shl (local.get $Kp) (i32.const 3))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rloop)))))
+    (local.set $k (i32.const 0))
+    (block $mdone (loop $mloop
+      (br_if $mdone (i32.ge_u (local.get $k) (local.get $K)))
+      (if (i32.eq (local.get $Dp) (i32.const 2))
+        (then (call $moments2 (local.get $x) (local.get $rows) (local.get $D)
+          (i32.add (local.get $mu) (i32.mul (local.get $k) (local.get $vec)))
+          (i32.add (local.get $L) (i32.shl (local.get $k) (i32.const 3)))
+          (local.get $Kp)
+          (i32.add (local.get $sx) (i32.mul (local.get $k) (local.get $vec)))
+          (i32.add (local.get $sacc) (i32.mul (local.get $k) (local.get $mat)))
+          (i32.add (local.get $nk) (i32.shl (local.get $k) (i32.const 3)))))
+        (else
+          (call $weight (local.get $x) (local.get $rows) (local.get $D) (local.get $Dp)
+            (i32.add (local.get $mu) (i32.mul (local.get $k) (local.get $vec)))
+            (i32.add (local.get $L) (i32.shl (local.get $k) (i32.const 3)))
+            (local.get $Kp) (local.get $d) (local.get $w)
+            (i32.add (local.get $sx) (i32.mul (local.get $k) (local.get $vec)))
+            (i32.add (local.get $nk) (i32.shl (local.get $k) (i32.const 3))))
+          (call $scatter (local.get $w) (local.get $d) (local.get $rows) (local.get $Dp) (local.get $Dp)
+            (i32.add (local.get $sacc) (i32.mul (local.get $k) (local.get $mat))))))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $mloop)))
   )
 )

@@ -16,6 +16,8 @@ export interface ChunkScratch {
   readonly t: number;
   /** Scratch for the chunk's exps, as many entries as L. */
   readonly e: number;
+  /** The chunk's sums from `lse` (rows + 5 entries). */
+  readonly rec: number;
 }
 
 const sums = new Float64Array(2);
@@ -31,36 +33,22 @@ export function responsibilities(
   rows: number,
   K: number,
 ): Float64Array {
-  const { Kp } = g;
-  wasm.softmax(g.L, rows, Kp, g.lc, g.m, g.s, g.t, g.e);
-  // Σ_i log s_i as the log of running products (one log per ~hundreds of rows, not per row):
-  // every finite s_i is in [1, K] (the row's largest term is exp(0) = 1), so a product flushed
-  // once it passes 1e200 cannot overflow; its rounding is that of as many summed logs.
-  let sumM = 0;
-  let sumT = 0;
+  wasm.lse(g.L, rows, K, g.Kp, g.lc, g.m, g.s, g.t, g.e, g.rec);
+  return chunkSums(f64, g.rec, K);
+}
+
+/**
+ * [Σ log p(x_i), Σ −r log r] of a chunk from the sums `lse` left at f64[rec…]: Σ log s_i is
+ * the sum of the logs of its running products, in order (one log per ~hundreds of rows, not per
+ * row; its rounding is that of as many summed logs); a row no component can produce makes the
+ * log-likelihood −∞ and adds log K to the entropy. A view of one reused array, as above.
+ */
+export function chunkSums(f64: Float64Array, rec: number, K: number): Float64Array {
+  const impossible = f64[rec + 2]!;
+  const n = f64[rec + 3]!;
   let logS = 0;
-  let product = 1;
-  let impossible = 0;
-  for (let r = 0; r < rows; r++) {
-    const m = f64[g.m + r]!;
-    const s = f64[g.s + r]!;
-    if (!(s > 0) || !Number.isFinite(m)) {
-      for (let k = 0; k < Kp; k++) f64[g.L + r * Kp + k] = k < K ? 1 / K : 0;
-      impossible++;
-      continue;
-    }
-    sumM += m;
-    sumT += f64[g.t + r]!;
-    product *= s;
-    if (product > 1e200) {
-      logS += Math.log(product);
-      product = 1;
-    }
-  }
-  logS += Math.log(product);
-  const logLik = impossible > 0 ? Number.NEGATIVE_INFINITY : sumM + logS;
-  const entropy = logS - sumT + impossible * Math.log(K);
-  sums[0] = logLik;
-  sums[1] = entropy;
+  for (let j = 0; j < n; j++) logS += Math.log(f64[rec + 4 + j]!);
+  sums[0] = impossible > 0 ? Number.NEGATIVE_INFINITY : f64[rec]! + logS;
+  sums[1] = logS - f64[rec + 1]! + impossible * Math.log(K);
   return sums;
 }
