@@ -22,7 +22,7 @@
  * which restart-threads.ts starts when it is at least as new as restart-worker.js.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -86,7 +86,19 @@ async function bundle(entry, outfile, format = 'esm') {
     logLevel: 'warning',
     legalComments: 'none',
   });
+  writeFileSync(temporary, asciiOnly(readFileSync(temporary, 'utf8')));
   renameSync(temporary, outfile);
+}
+
+/**
+ * The bundle with its non-ASCII characters (esbuild escapes them in strings but keeps them in
+ * comments and regular expressions) as `\uXXXX` escapes, which mean the same there: Node reads
+ * an ASCII file into a one-byte string without decoding it, a third of the time of a UTF-8 read
+ * of a 2 MB bundle (bin/emforge.js checks, and decodes UTF-8 when the file is not ASCII).
+ */
+function asciiOnly(source) {
+  // Per UTF-16 unit: a character beyond the BMP becomes its surrogate pair, as it is in the source.
+  return source.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 await bundle(join(root, 'packages/cli/dist/main.js'), outfile, 'cjs');

@@ -10,6 +10,7 @@
 // the command ran, so it holds the functions the command compiled. The bundle is used when it is
 // at least as new as dist/main.js (a `tsc -b` without the bundle step leaves it stale, and then
 // dist/main.js runs).
+import { isAscii } from 'node:buffer';
 import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -42,7 +43,9 @@ async function runBundle(filename, { size, mtimeMs }) {
   } catch {
     // no cache yet
   }
-  const source = readFileSync(filename, 'utf8');
+  // The bundle is ASCII (scripts/bundle-cli.mjs escapes the rest): read without decoding UTF-8.
+  const bytes = readFileSync(filename);
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename,
     ...(cachedData ? { cachedData } : {}),
