@@ -347,23 +347,41 @@ const median = (xs: readonly number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-/** Wall time of a whole process, median of `runs` after one warm-up run (the file cache). */
-function wall(cmd: readonly string[], runs: number, cwd = root): { median: number; all: number[]; ok: boolean } {
+/** Wall times of a whole process: `runs` of them after one warm-up run (the file cache), and their median. */
+type Wall = { median: number; all: number[]; ok: boolean };
+
+/** One run of `cmd`: wall seconds and whether it exited 0. */
+function spawnTimed(cmd: readonly string[], cwd = root): { s: number; ok: boolean } {
   const [file, ...args] = cmd;
-  const once = () => {
-    const t0 = performance.now();
-    const r = spawnSync(file!, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
-    return { s: (performance.now() - t0) / 1000, ok: r.status === 0 };
-  };
-  once();
-  const all: number[] = [];
-  let ok = true;
-  for (let i = 0; i < runs; i++) {
-    const r = once();
-    all.push(r.s);
-    ok &&= r.ok;
+  const t0 = performance.now();
+  const r = spawnSync(file!, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
+  return { s: (performance.now() - t0) / 1000, ok: r.status === 0 };
+}
+
+function wall(cmd: readonly string[], runs: number, cwd = root): Wall {
+  return wallInterleaved({ cmd }, runs, cwd).cmd!;
+}
+
+/**
+ * Wall times of several commands measured in turns (one warm-up each, then `runs` rounds of
+ * every command in order): on a machine whose speed drifts from minute to minute, each command
+ * then meets the same moments, and the bare `node -e 0` among them says how fast they were.
+ */
+function wallInterleaved(cmds: Record<string, readonly string[]>, runs: number, cwd = root): Record<string, Wall> {
+  const out: Record<string, Wall> = {};
+  for (const [name, cmd] of Object.entries(cmds)) {
+    spawnTimed(cmd, cwd);
+    out[name] = { median: 0, all: [], ok: true };
   }
-  return { median: median(all), all, ok };
+  for (let i = 0; i < runs; i++) {
+    for (const [name, cmd] of Object.entries(cmds)) {
+      const r = spawnTimed(cmd, cwd);
+      out[name]!.all.push(r.s);
+      out[name]!.ok &&= r.ok;
+    }
+  }
+  for (const w of Object.values(out)) w.median = median(w.all);
+  return out;
 }
 
 function runLatency(): Row {
@@ -398,10 +416,15 @@ function runLatency(): Row {
     'K=3',
   ];
   log('== latency: emforge fit on 1,000 points');
-  const fit = wall([process.execPath, cli, ...fitArgs], runs);
-  const check = wall([process.execPath, cli, 'check', 'bench/models/gmm-full.em'], runs);
-  const fit1 = wall([process.execPath, cli, ...fitArgs, '--restarts', '1'], runs);
-  const bare = wall([process.execPath, '-e', '0'], runs);
+  const { fit, fit1, check, bare } = wallInterleaved(
+    {
+      fit: [process.execPath, cli, ...fitArgs],
+      fit1: [process.execPath, cli, ...fitArgs, '--restarts', '1'],
+      check: [process.execPath, cli, 'check', 'bench/models/gmm-full.em'],
+      bare: [process.execPath, '-e', '0'],
+    },
+    runs,
+  );
   // Where a process start goes: the import of each package's build (and its heavy dependencies).
   const imports: Record<string, number> = {};
   for (const [name, spec] of [
@@ -661,16 +684,18 @@ function report(ctx: {
   }
   if (cli) {
     lines.push(
-      `\`${cli.command}\` (10 restarts by default), wall time including process start, median of ${cli.fit.all.length} after one warm-up; measured first in the run, before the per-iteration workloads (the bare \`node -e 0\` start of the same step is the reference for how fast the machine was then):`,
+      `\`${cli.command}\` (10 restarts by default), wall time including process start, median of ${cli.fit.all.length} after one warm-up; measured first in the run, before the per-iteration workloads. The first four commands run in turns (each round runs every one of them once), so they meet the same moments of a machine whose speed drifts; the bare \`node -e 0\` start says how fast the machine was then:`,
       '',
     );
-    lines.push('| process | median wall time |', '|---|---|');
-    lines.push(`| \`emforge fit\` (defaults: 10 restarts) | ${fmtTime(cli.fit.median)} |`);
-    lines.push(`| \`emforge fit --restarts 1\` | ${fmtTime(cli.fit_restarts1.median)} |`);
-    lines.push(`| \`emforge check\` (no fit) | ${fmtTime(cli.check.median)} |`);
-    lines.push(`| \`node -e 0\` (bare process start) | ${fmtTime(cli.node_bare.median)} |`);
+    const range = (w: { all: number[] }) =>
+      w.all.length ? `${fmtTime(Math.min(...w.all))} – ${fmtTime(Math.max(...w.all))}` : '–';
+    lines.push('| process | median wall time | fastest – slowest |', '|---|---|---|');
+    lines.push(`| \`emforge fit\` (defaults: 10 restarts) | ${fmtTime(cli.fit.median)} | ${range(cli.fit)} |`);
+    lines.push(`| \`emforge fit --restarts 1\` | ${fmtTime(cli.fit_restarts1.median)} | ${range(cli.fit_restarts1)} |`);
+    lines.push(`| \`emforge check\` (no fit) | ${fmtTime(cli.check.median)} | ${range(cli.check)} |`);
+    lines.push(`| \`node -e 0\` (bare process start) | ${fmtTime(cli.node_bare.median)} | ${range(cli.node_bare)} |`);
     for (const [name, s] of Object.entries(cli.imports as Record<string, number>)) {
-      lines.push(`| \`node\` importing ${name} | ${fmtTime(s)} |`);
+      lines.push(`| \`node\` importing ${name} | ${fmtTime(s)} | |`);
     }
     lines.push('');
   }
