@@ -128,9 +128,12 @@ type Row = readonly [label: string, run: (maxIter: number) => number];
 
 /**
  * One row's seconds per iteration (in a child process of its own: see the header) and its
- * log-likelihood after 1 + iters, after a warm-up fit (compilation, WebAssembly instantiation).
+ * log-likelihood after 1 + iters, after a warm-up fit as long as the timed one (compilation,
+ * WebAssembly instantiation: with a 1-iteration warm-up the hot functions were still being
+ * optimised during the timed fits, at moments that differed from row to row).
  */
 function timeRow(run: (maxIter: number) => number): { seconds: number; logLik: number } {
+  run(1 + iters);
   run(1);
   const t0 = performance.now();
   run(1);
