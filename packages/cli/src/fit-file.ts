@@ -286,9 +286,10 @@ export function fitFile(path: string, options: FitCliOptions, io: CliIo): number
         },
       };
     }
+    const showProgress = io.stdoutIsTTY && io.stderrIsTTY === true && !options.quiet;
     const progress = makeProgress({
       write: io.stderr,
-      isTTY: io.stdoutIsTTY && io.stderrIsTTY === true && !options.quiet,
+      isTTY: showProgress,
       ...(io.now ? { now: io.now } : {}),
     });
     const traces = options.report !== undefined ? traceRecorder() : undefined;
@@ -297,10 +298,15 @@ export function fitFile(path: string, options: FitCliOptions, io: CliIo): number
       fitted = fitAnyProgram(program, data.value, {
         ...emOptions,
         ...(options.se ? { standardErrors: true } : {}),
-        onIteration: (info) => {
-          progress.onIteration(info);
-          traces?.record(info);
-        },
+        // only when something listens: the driver then builds no report per iteration
+        ...(showProgress || traces
+          ? {
+              onIteration: (info: IterationInfo) => {
+                progress.onIteration(info);
+                traces?.record(info);
+              },
+            }
+          : {}),
       });
     } catch (error) {
       if (!(error instanceof CheckpointError)) throw error;

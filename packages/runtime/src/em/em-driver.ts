@@ -200,16 +200,16 @@ function runOnce<P, S>(
   const warnings: string[] = saved ? [...saved.warnings] : [];
   const said = new Set(saved?.once);
   let perturbed = false;
-  const context = (iteration: number): EmStepContext => ({
-    rng,
-    iteration,
-    warn: (message) => warnings.push(message),
-    perturb: (message) => {
-      perturbed = true;
-      warnings.push(message);
-    },
-    once: (key) => !said.has(key) && said.add(key) !== undefined,
-  });
+  // The context's functions are made once per run; only the iteration changes.
+  const warn = (message: string) => {
+    warnings.push(message);
+  };
+  const perturb = (message: string) => {
+    perturbed = true;
+    warnings.push(message);
+  };
+  const once = (key: string) => !said.has(key) && said.add(key) !== undefined;
+  const context = (iteration: number): EmStepContext => ({ rng, iteration, warn, perturb, once });
   const assign: AssignContext = { assignment: variant.assignment, rng };
   let lastEStep = rng.state();
   const eStep = (p: P) => {
