@@ -38,6 +38,19 @@ function setup(D: number, rows: number, seed: number, Dp = padded(D)) {
   return { arena, f, Dp, x, u, c, out, w, s, d };
 }
 
+/** An arena with softmax's regions for `rows` rows of Kp columns: L, lc, the row outputs, the exps. */
+function softmaxArena(rows: number, Kp: number) {
+  const layout = new ArenaLayout();
+  const L = layout.f64s(rows * Kp);
+  const lc = layout.f64s(Kp);
+  const m = layout.f64s(rows);
+  const sOut = layout.f64s(rows);
+  const t = layout.f64s(rows);
+  const E = layout.f64s(rows * Kp);
+  const arena = makeArena(layout.bytes);
+  return { arena, f: arena.f64, L, lc, m, sOut, t, E };
+}
+
 describe('gaussian.wat', () => {
   /** maha4 and scatter (Dp a multiple of 4), or maha2 (Dp = 2; scatter then at Dp = 4), against the definition. */
   function checkMahaScatter(D: number, Dp: number): Float64Array {
@@ -143,15 +156,7 @@ describe('gaussian.wat', () => {
   it('softmax gives Math.exp responsibilities, maxima, sums and Σ r(l − m) to a few ulps', () => {
     const rows = 200;
     const Kp = 6;
-    const layout = new ArenaLayout();
-    const L = layout.f64s(rows * Kp);
-    const lc = layout.f64s(Kp);
-    const m = layout.f64s(rows);
-    const sOut = layout.f64s(rows);
-    const t = layout.f64s(rows);
-    const E = layout.f64s(rows * Kp);
-    const arena = makeArena(layout.bytes);
-    const f = arena.f64;
+    const { arena, f, L, lc, m, sOut, t, E } = softmaxArena(rows, Kp);
     const rnd = lcg(7);
     // five components and a padding column; component 3 has zero weight (lc = −∞)
     for (let k = 0; k < Kp; k++) f[lc + k] = k === 3 || k === 5 ? Number.NEGATIVE_INFINITY : rnd() * 4;
@@ -210,15 +215,7 @@ describe('gaussian.wat', () => {
       [8, 8],
     ] as const) {
       for (let rows = 1; rows <= 9; rows++) {
-        const layout = new ArenaLayout();
-        const L = layout.f64s(rows * Kp);
-        const lc = layout.f64s(Kp);
-        const m = layout.f64s(rows);
-        const sOut = layout.f64s(rows);
-        const t = layout.f64s(rows);
-        const E = layout.f64s(rows * Kp);
-        const arena = makeArena(layout.bytes);
-        const f = arena.f64;
+        const { arena, f, L, lc, m, sOut, t, E } = softmaxArena(rows, Kp);
         const rnd = lcg(100 * K + rows);
         // the padding column (K odd), or a component of zero weight (K even, K > 2): lc = −∞
         for (let k = 0; k < Kp; k++) f[lc + k] = k === Kp - 1 && Kp > 2 ? Number.NEGATIVE_INFINITY : rnd() * 4;
